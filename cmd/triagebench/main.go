@@ -1,0 +1,442 @@
+// Command triagebench measures the foundation's figures on this machine, against a real triaged
+// process and the real database:
+//
+//   - ingest throughput over HTTP at a given concurrency, and in the same run the raw rate of
+//     inserting the same rows (contact, conversation, message, job) straight through pgx, and their
+//     ratio;
+//   - language detection time per message (p50, p95, mean) and allocations, over the gold messages;
+//   - the server's resident memory after warm-up and after the load.
+//
+// It works in a schema of its own in the test database and drops it afterwards.
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/clinictriage/assistant/apikey"
+	"github.com/clinictriage/assistant/config"
+	"github.com/clinictriage/assistant/store"
+	"github.com/clinictriage/assistant/store/storetest"
+	"github.com/clinictriage/assistant/triage"
+)
+
+type options struct {
+	server      string
+	gold        string
+	concurrency int
+	messages    int
+	contacts    int
+	conns       int
+	asJSON      bool
+}
+
+// Result is what the benchmark prints.
+type Result struct {
+	Concurrency       int     `json:"concurrency"`
+	Messages          int     `json:"messages"`
+	HTTPPerSecond     float64 `json:"http_ingest_per_second"`
+	HTTPP50Ms         float64 `json:"http_ingest_p50_ms"`
+	HTTPP99Ms         float64 `json:"http_ingest_p99_ms"`
+	RawPerSecond      float64 `json:"raw_pgx_insert_per_second"`
+	Ratio             float64 `json:"http_to_raw_ratio"`
+	DetectP50Micros   float64 `json:"language_detect_p50_us"`
+	DetectP95Micros   float64 `json:"language_detect_p95_us"`
+	DetectMeanMicros  float64 `json:"language_detect_mean_us"`
+	DetectAllocsPerOp int64   `json:"language_detect_allocs_per_op"`
+	DetectBytesPerOp  int64   `json:"language_detect_bytes_per_op"`
+	RSSWarmMB         float64 `json:"server_rss_after_warmup_mb"`
+	RSSAfterMB        float64 `json:"server_rss_after_load_mb"`
+	RSSPeakMB         float64 `json:"server_rss_peak_mb"`
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.server, "server", "bin/triaged", "the triaged binary to measure")
+	flag.StringVar(&o.gold, "gold", "../shared/gold/triage-dev.jsonl", "gold messages: the texts posted and detected")
+	flag.IntVar(&o.concurrency, "concurrency", 32, "requests (and raw inserts) in flight at once")
+	flag.IntVar(&o.messages, "messages", 5000, "messages per measured phase")
+	flag.IntVar(&o.contacts, "contacts", 1000, "distinct patients the messages come from")
+	flag.IntVar(&o.conns, "conns", 20, "database connections, for the server (TRIAGE_DB_MAX_CONNS) and the raw inserts alike")
+	flag.BoolVar(&o.asJSON, "json", false, "print one JSON object")
+	flag.Parse()
+	if err := run(context.Background(), o); err != nil {
+		fmt.Fprintln(os.Stderr, "triagebench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	texts, err := goldTexts(o.gold)
+	if err != nil {
+		return err
+	}
+	var res Result
+	res.Concurrency, res.Messages = o.concurrency, o.messages
+
+	if err := benchDetection(texts, &res); err != nil {
+		return err
+	}
+
+	schema, cleanup, err := benchSchema(ctx)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	pool := schema.Pool
+	_, key, err := apikey.NewStore(pool).Create(ctx, "bench", false)
+	if err != nil {
+		return err
+	}
+
+	srv, err := startServer(ctx, o, schema.URL())
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.concurrency * 2}, Timeout: 30 * time.Second}
+	post := func(i int, prefix string) error {
+		body := fmt.Sprintf(`{"from": "+1555%07d", "message_id": "%s-%d", "text": %q, "name": "Bench Patient"}`,
+			i%o.contacts, prefix, i, texts[i%len(texts)])
+		req, _ := http.NewRequestWithContext(ctx, "POST", srv.base+"/api/v1/messages", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusAccepted {
+			return fmt.Errorf("POST answered %d", resp.StatusCode)
+		}
+		return nil
+	}
+
+	// Warm-up: connections, caches and the server's heap reach their working size.
+	if _, _, err := parallel(min(1000, o.messages), o.concurrency, func(i int) error { return post(i, "warm") }); err != nil {
+		return fmt.Errorf("warm-up: %w", err)
+	}
+	if err := drain(ctx, pool); err != nil {
+		return err
+	}
+	res.RSSWarmMB, _ = srv.rss()
+
+	elapsed, lat, err := parallel(o.messages, o.concurrency, func(i int) error { return post(i, "http") })
+	if err != nil {
+		return fmt.Errorf("http ingest: %w", err)
+	}
+	res.HTTPPerSecond = float64(o.messages) / elapsed.Seconds()
+	res.HTTPP50Ms, res.HTTPP99Ms = ms(percentile(lat, 50)), ms(percentile(lat, 99))
+
+	// Both phases start with an idle queue, so that neither pays for the other's processing.
+	if err := drain(ctx, pool); err != nil {
+		return err
+	}
+	raw, err := rawPool(ctx, schema.URL(), o.conns)
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	elapsed, _, err = parallel(o.messages, o.concurrency, func(i int) error {
+		return rawInsert(ctx, raw, fmt.Sprintf("+1666%07d", i%o.contacts), fmt.Sprintf("raw-%d", i), texts[i%len(texts)])
+	})
+	if err != nil {
+		return fmt.Errorf("raw inserts: %w", err)
+	}
+	res.RawPerSecond = float64(o.messages) / elapsed.Seconds()
+	res.Ratio = res.HTTPPerSecond / res.RawPerSecond
+
+	res.RSSAfterMB, res.RSSPeakMB = srv.rss()
+	return report(res, o.asJSON)
+}
+
+// rawInsert writes what an accepted message writes (contact, conversation, message, a River job row)
+// in one pipelined round trip, with no HTTP, JSON, authentication or River client in between: the
+// ceiling the HTTP path is measured against.
+func rawInsert(ctx context.Context, pool *pgxpool.Pool, from, id, text string) error {
+	b := &pgx.Batch{}
+	b.Queue(`
+WITH contact AS (
+    INSERT INTO contacts (address, name) VALUES ($1, 'Bench Patient')
+    ON CONFLICT (address) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
+    RETURNING id
+), conv AS (
+    INSERT INTO conversations (contact_id, channel) SELECT id, 'api' FROM contact
+    ON CONFLICT (contact_id, channel) WHERE status = 'open' DO UPDATE SET last_message_at = now()
+    RETURNING id
+), msg AS (
+    INSERT INTO messages (conversation_id, direction, channel, channel_message_id, body)
+    SELECT id, 'inbound', 'api', $2, $3 FROM conv
+    RETURNING id
+)
+INSERT INTO river_job (args, kind, max_attempts, priority, queue, state, scheduled_at)
+SELECT jsonb_build_object('message_id', id), 'process_message', 25, 1, 'default', 'available', now() FROM msg`,
+		from, id, text)
+	return pool.SendBatch(ctx, b).Close()
+}
+
+// drain waits until the server has processed every queued message.
+func drain(ctx context.Context, pool *pgxpool.Pool) error {
+	deadline := time.Now().Add(5 * time.Minute)
+	for time.Now().Before(deadline) {
+		var left int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE state IN ('available', 'running', 'retryable')`).Scan(&left); err != nil {
+			return err
+		}
+		if left == 0 {
+			return nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return errors.New("the server did not process the queued messages within 5 minutes")
+}
+
+// parallel runs fn(0..n-1) on workers goroutines and returns the wall time and each call's latency.
+func parallel(n, workers int, fn func(int) error) (time.Duration, []time.Duration, error) {
+	var next atomic.Int64
+	lat := make([]time.Duration, n)
+	var firstErr error
+	var once sync.Once
+	var wg sync.WaitGroup
+	start := time.Now()
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				t := time.Now()
+				if err := fn(i); err != nil {
+					once.Do(func() { firstErr = err })
+					return
+				}
+				lat[i] = time.Since(t)
+			}
+		})
+	}
+	wg.Wait()
+	return time.Since(start), lat, firstErr
+}
+
+// benchDetection times the detector on every gold text, with and without a prior, and counts its
+// allocations with the testing package's own benchmark harness.
+func benchDetection(texts []string, res *Result) error {
+	d, err := triage.NewLanguageDetector(config.SupportedLanguages, "en")
+	if err != nil {
+		return err
+	}
+	for _, t := range texts { // warm caches
+		d.Detect(t, "")
+	}
+	var lat []time.Duration
+	var total time.Duration
+	for pass := range 20 {
+		prior := ""
+		if pass%2 == 1 {
+			prior = "en"
+		}
+		for _, t := range texts {
+			start := time.Now()
+			d.Detect(t, prior)
+			el := time.Since(start)
+			lat = append(lat, el)
+			total += el
+		}
+	}
+	res.DetectP50Micros = us(percentile(lat, 50))
+	res.DetectP95Micros = us(percentile(lat, 95))
+	res.DetectMeanMicros = us(total / time.Duration(len(lat)))
+	br := testing.Benchmark(func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			d.Detect(texts[i%len(texts)], "")
+		}
+	})
+	res.DetectAllocsPerOp, res.DetectBytesPerOp = br.AllocsPerOp(), br.AllocedBytesPerOp()
+	return nil
+}
+
+// benchSchema makes a migrated schema in the test database, like the tests do.
+func benchSchema(ctx context.Context) (*storetest.Schema, func(), error) {
+	admin, err := store.Open(ctx, storetest.URL(), 2)
+	if err != nil {
+		return nil, nil, fmt.Errorf("test database: %w (run `make db`)", err)
+	}
+	name := fmt.Sprintf("bench_%d", time.Now().UnixNano())
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
+		admin.Close()
+		return nil, nil, err
+	}
+	cleanup := func() {
+		admin.Exec(context.Background(), "DROP SCHEMA "+name+" CASCADE")
+		admin.Close()
+	}
+	s := &storetest.Schema{Name: name}
+	pool, err := rawPool(ctx, s.URL(), 4)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	s.Pool = pool
+	m, err := store.NewMigrator(pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil {
+		_, err = m.Up(ctx)
+	}
+	if err != nil {
+		pool.Close()
+		cleanup()
+		return nil, nil, err
+	}
+	return s, func() { pool.Close(); cleanup() }, nil
+}
+
+func rawPool(ctx context.Context, url string, conns int) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxConns, cfg.MinConns = int32(conns), int32(conns)
+	return store.OpenConfig(ctx, cfg)
+}
+
+type server struct {
+	cmd  *exec.Cmd
+	base string
+}
+
+func startServer(ctx context.Context, o options, dbURL string) (*server, error) {
+	bin, err := filepath.Abs(o.server)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TRIAGE_ADDR="+addr,
+		fmt.Sprintf("TRIAGE_DB_MAX_CONNS=%d", o.conns))
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w (run `make build`)", bin, err)
+	}
+	s := &server{cmd: cmd, base: "http://" + addr}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(s.base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s, nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.stop()
+	return nil, errors.New("triaged did not become ready within 60s")
+}
+
+func (s *server) stop() {
+	s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill()
+	}
+}
+
+// rss reads the server's resident set size and its peak, in MB, from /proc.
+func (s *server) rss() (now, peak float64) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var kb float64
+		if n, _ := fmt.Sscanf(sc.Text(), "VmRSS: %f kB", &kb); n == 1 {
+			now = kb / 1024
+		}
+		if n, _ := fmt.Sscanf(sc.Text(), "VmHWM: %f kB", &kb); n == 1 {
+			peak = kb / 1024
+		}
+	}
+	return now, peak
+}
+
+func goldTexts(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("gold messages: %w", err)
+	}
+	defer f.Close()
+	var texts []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var row struct{ Text string }
+		if err := json.Unmarshal(sc.Bytes(), &row); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		texts = append(texts, row.Text)
+	}
+	if len(texts) == 0 {
+		return nil, fmt.Errorf("%s holds no messages", path)
+	}
+	return texts, sc.Err()
+}
+
+func percentile(d []time.Duration, p int) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 }
+
+func report(r Result, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(os.Stdout).Encode(r)
+	}
+	fmt.Printf(`ingest, %d messages at concurrency %d
+  HTTP POST /api/v1/messages   %8.0f msg/s   (p50 %.1f ms, p99 %.1f ms)
+  raw pgx inserts, same rows   %8.0f msg/s
+  ratio HTTP / raw             %8.2f        (goal >= 0.5)
+language detection per message
+  p50 %.1f µs   p95 %.1f µs   mean %.1f µs   (goal p50 <= 150 µs)
+  %d allocs/op, %d B/op
+server resident memory
+  after warm-up %.0f MB   after load %.0f MB   peak %.0f MB   (goal <= 600 MB)
+`, r.Messages, r.Concurrency, r.HTTPPerSecond, r.HTTPP50Ms, r.HTTPP99Ms, r.RawPerSecond, r.Ratio,
+		r.DetectP50Micros, r.DetectP95Micros, r.DetectMeanMicros, r.DetectAllocsPerOp, r.DetectBytesPerOp,
+		r.RSSWarmMB, r.RSSAfterMB, r.RSSPeakMB)
+	return nil
+}

@@ -1,0 +1,284 @@
+// Command triagectl administers the service from a shell: database checks and migrations, API keys,
+// and (as later parts land) the knowledge base, prompts, evaluation and users.
+//
+// A command's result (a new key, a listing, what was migrated) goes to stdout; notes and errors go to
+// stderr.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/clinictriage/assistant"
+	"github.com/clinictriage/assistant/apikey"
+	"github.com/clinictriage/assistant/config"
+	"github.com/clinictriage/assistant/eval"
+	"github.com/clinictriage/assistant/store"
+	"github.com/clinictriage/assistant/triage"
+)
+
+const usage = `triagectl: administer the patient-chat triage assistant
+
+Usage:
+  triagectl db check                          check that DATABASE_URL answers and has pgvector
+  triagectl migrate [up]                      apply every pending migration (River's included)
+  triagectl migrate down [--steps N | --all]  revert the newest N migrations (default 1), or all
+  triagectl migrate status                    show the schema version
+  triagectl apikeys create --name NAME [--rotate]
+                                              make an API key; prints it once on stdout
+  triagectl apikeys list [--json]             list keys (never their secrets)
+  triagectl apikeys revoke --name NAME        revoke the active key of that name
+  triagectl eval language --gold FILE [--json]
+                                              language detection on a gold set (no database)
+
+Configuration comes from the environment, as for triaged (see README).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "triagectl:", userMessage(err))
+		os.Exit(exitCode(err))
+	}
+}
+
+// errUsage marks a command line that cannot be understood.
+var errUsage = errors.New("usage")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+// userMessage shows domain errors by their safe message and everything else as it is: the operator
+// running the command needs the detail.
+func userMessage(err error) string {
+	if code := assistant.ErrorCode(err); code != assistant.EINTERNAL {
+		return assistant.ErrorMessage(err)
+	}
+	return err.Error()
+}
+
+// run executes one command; it is main without the process, for tests.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stderr, usage)
+		if len(args) == 0 {
+			return fmt.Errorf("%w: no command given", errUsage)
+		}
+		return flag.ErrHelp
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	cmd, rest := strings.Join(args[:min(2, len(args))], " "), args[min(2, len(args)):]
+	switch {
+	case cmd == "db check":
+		return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+			summary, err := store.CheckServer(ctx, pool)
+			if err == nil {
+				fmt.Fprintln(stderr, "db: ok:", summary)
+			}
+			return err
+		})
+	case args[0] == "migrate":
+		return migrate(ctx, cfg, args[1:], log, stdout, stderr)
+	case cmd == "eval language":
+		return evalLanguage(cfg, rest, stdout, stderr)
+	case cmd == "apikeys create":
+		fs := flags("apikeys create", stderr)
+		name := fs.String("name", "", "a name for the key, such as the integration using it")
+		rotate := fs.Bool("rotate", false, "revoke an active key of the same name first")
+		if err := parse(fs, rest); err != nil {
+			return err
+		}
+		if strings.TrimSpace(*name) == "" {
+			return fmt.Errorf("%w: apikeys create needs --name", errUsage)
+		}
+		return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+			k, secret, err := apikey.NewStore(pool).Create(ctx, *name, *rotate)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "created API key %q (%s); it is shown once:\n", k.Name, k.ID)
+			fmt.Fprintln(stdout, secret)
+			return nil
+		})
+	case cmd == "apikeys list":
+		fs := flags("apikeys list", stderr)
+		asJSON := fs.Bool("json", false, "print JSON")
+		if err := parse(fs, rest); err != nil {
+			return err
+		}
+		return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+			keys, err := apikey.NewStore(pool).List(ctx)
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				return json.NewEncoder(stdout).Encode(keys)
+			}
+			tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NAME\tPREFIX\tCREATED\tLAST USED\tSTATE")
+			for _, k := range keys {
+				state := "active"
+				if k.RevokedAt != nil {
+					state = "revoked " + k.RevokedAt.Format(time.DateTime)
+				}
+				used := "never"
+				if k.LastUsedAt != nil {
+					used = k.LastUsedAt.Format(time.DateTime)
+				}
+				fmt.Fprintf(tw, "%s\t%s…\t%s\t%s\t%s\n", k.Name, k.Prefix, k.CreatedAt.Format(time.DateTime), used, state)
+			}
+			return tw.Flush()
+		})
+	case cmd == "apikeys revoke":
+		fs := flags("apikeys revoke", stderr)
+		name := fs.String("name", "", "the name of the key to revoke")
+		if err := parse(fs, rest); err != nil {
+			return err
+		}
+		return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+			if err := apikey.NewStore(pool).Revoke(ctx, *name); err != nil {
+				return err
+			}
+			fmt.Fprintf(stderr, "revoked API key %q\n", *name)
+			return nil
+		})
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("%w: unknown command %q", errUsage, strings.Join(args, " "))
+}
+
+func migrate(ctx context.Context, cfg config.Config, args []string, log *slog.Logger, out, errOut io.Writer) error {
+	sub := "up"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, args = args[0], args[1:]
+	}
+	fs := flags("migrate "+sub, errOut)
+	steps := fs.Int("steps", 1, "how many migrations to revert")
+	all := fs.Bool("all", false, "revert every migration, River's included")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	return withPool(ctx, cfg, func(pool *pgxpool.Pool) error {
+		m, err := store.NewMigrator(pool, log)
+		if err != nil {
+			return err
+		}
+		var done []string
+		switch sub {
+		case "up":
+			done, err = m.Up(ctx)
+		case "down":
+			if *steps < 1 && !*all {
+				return fmt.Errorf("%w: --steps must be at least 1", errUsage)
+			}
+			done, err = m.Down(ctx, *steps, *all)
+		case "status":
+			st, err := m.Status(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "schema version %d of %d; River migrations current: %t\n", st.Version, st.Latest, st.RiverCurrent)
+			return nil
+		default:
+			return fmt.Errorf("%w: migrate takes up, down or status, not %q", errUsage, sub)
+		}
+		for _, d := range done {
+			fmt.Fprintf(out, "migrate %s: %s\n", sub, d)
+		}
+		if err == nil && len(done) == 0 {
+			fmt.Fprintf(out, "migrate %s: nothing to do\n", sub)
+		}
+		return err
+	})
+}
+
+func withPool(ctx context.Context, cfg config.Config, fn func(*pgxpool.Pool) error) error {
+	pool, err := store.Open(ctx, cfg.DatabaseURL, 4)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	defer pool.Close()
+	return fn(pool)
+}
+
+func flags(name string, out io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(out)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	return nil
+}
+
+func evalLanguage(cfg config.Config, args []string, stdout, stderr io.Writer) error {
+	fs := flags("eval language", stderr)
+	goldPath := fs.String("gold", "", "gold set in the TRIAGE-SCALE.md format (JSON Lines)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *goldPath == "" {
+		return fmt.Errorf("%w: eval language needs --gold FILE", errUsage)
+	}
+	gold, err := eval.ReadGoldFile(*goldPath)
+	if err != nil {
+		return err
+	}
+	d, err := triage.NewLanguageDetector(cfg.Languages, cfg.DefaultLanguage)
+	if err != nil {
+		return err
+	}
+	rep := eval.Language(d, gold)
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(rep)
+	}
+	fmt.Fprintf(stdout, "language detection on %s: %d messages, accuracy %.3f\n", *goldPath, rep.N, rep.Accuracy)
+	langs := make([]string, 0, len(rep.ByLang))
+	for l := range rep.ByLang {
+		langs = append(langs, l)
+	}
+	slices.Sort(langs)
+	for _, l := range langs {
+		fmt.Fprintf(stdout, "  %s  n=%-4d accuracy %.3f\n", l, rep.ByLang[l].N, rep.ByLang[l].Accuracy)
+	}
+	for _, m := range rep.Misses {
+		fmt.Fprintf(stdout, "  miss %s: gold %s, got %s (%s)\n", m.ID, m.Gold, m.Got, m.Source)
+	}
+	return nil
+}

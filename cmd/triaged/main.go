@@ -1,0 +1,173 @@
+// Command triaged is the service: the HTTP API and webhooks, and the background workers that take
+// every inbound message through the triage pipeline. Its configuration comes from the environment
+// (see README); it migrates the database at start and shuts down gracefully on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+
+	"github.com/clinictriage/assistant/api"
+	"github.com/clinictriage/assistant/apikey"
+	"github.com/clinictriage/assistant/config"
+	"github.com/clinictriage/assistant/conversation"
+	"github.com/clinictriage/assistant/metrics"
+	"github.com/clinictriage/assistant/store"
+	"github.com/clinictriage/assistant/triage"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Getenv, os.Stderr, nil); err != nil {
+		fmt.Fprintln(os.Stderr, "triaged:", err)
+		os.Exit(1)
+	}
+}
+
+// run starts the service and blocks until ctx ends, then shuts down gracefully. listening, when not
+// nil, receives the address the server listens on (tests ask for port 0).
+func run(ctx context.Context, getenv func(string) string, logOut io.Writer, listening func(addr string)) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: cfg.LogLevel})).With("service", "triaged")
+
+	pool, err := connect(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+
+	migrator, err := store.NewMigrator(pool, log)
+	if err != nil {
+		return err
+	}
+	if applied, err := migrator.Up(ctx); err != nil {
+		return err
+	} else if len(applied) > 0 {
+		log.Info("database migrated", "applied", len(applied))
+	}
+
+	start := time.Now()
+	languages, err := triage.NewLanguageDetector(cfg.Languages, cfg.DefaultLanguage)
+	if err != nil {
+		return err
+	}
+	log.Info("language models loaded", "languages", cfg.Languages, "ms", time.Since(start).Milliseconds())
+
+	m := metrics.New()
+	workers := river.NewWorkers()
+	jobs, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
+		Queues:     map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:    workers,
+		JobTimeout: 2 * time.Minute,
+		Logger:     log.With("component", "river"),
+	})
+	if err != nil {
+		return fmt.Errorf("jobs: %w", err)
+	}
+	conversations := conversation.NewStore(pool, jobs)
+	river.AddWorker(workers, triage.NewPipeline(conversations, languages, m, log.With("component", "pipeline")))
+
+	handler := api.New(api.Deps{
+		Conversations: conversations,
+		Keys:          apikey.NewStore(pool),
+		Ready:         migrator.Ready,
+		Metrics:       m,
+		Log:           log.With("component", "http"),
+	})
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("TRIAGE_ADDR: cannot listen on %s: %w", cfg.Addr, err)
+	}
+
+	// Workers start before the listener serves, so that messages accepted at once are also worked.
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopJobs()
+	if err := jobs.Start(jobsCtx); err != nil {
+		ln.Close()
+		return fmt.Errorf("jobs: start: %w", err)
+	}
+	m.WatchJobs(jobsCtx, jobs)
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	log.Info("listening", "addr", ln.Addr().String(), "workers", cfg.Workers)
+	if listening != nil {
+		listening(ln.Addr().String())
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-serveErr:
+		log.Error("server stopped", "err", err)
+	}
+	return shutdown(cfg.ShutdownTimeout, srv, jobs, log)
+}
+
+// shutdown stops taking requests, lets those in flight finish, then lets running jobs finish; jobs
+// still running at the deadline are cancelled and River retries them later, so nothing is lost.
+func shutdown(timeout time.Duration, srv *http.Server, jobs *river.Client[pgx.Tx], log *slog.Logger) error {
+	log.Info("shutting down", "timeout", timeout.String())
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var errs []error
+	if err := srv.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
+	}
+	if err := jobs.Stop(ctx); err != nil {
+		log.Warn("jobs did not finish in time: cancelling them for a later retry", "err", err)
+		hard, cancelHard := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancelHard()
+		if err := jobs.StopAndCancel(hard); err != nil {
+			errs = append(errs, fmt.Errorf("jobs stop: %w", err))
+		}
+	}
+	log.Info("stopped")
+	return errors.Join(errs...)
+}
+
+// connect opens the pool, waiting up to a minute for a database that is still starting (containers
+// and machines often boot together).
+func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*pgxpool.Pool, error) {
+	deadline := time.Now().Add(time.Minute)
+	for delay := 500 * time.Millisecond; ; delay = min(delay*2, 5*time.Second) {
+		pool, err := store.Open(ctx, cfg.DatabaseURL, cfg.DBMaxConns)
+		if err == nil || !store.IsUnavailable(err) || time.Now().After(deadline) {
+			if err != nil {
+				return nil, fmt.Errorf("DATABASE_URL: %w", err)
+			}
+			return pool, nil
+		}
+		log.Warn("database not reachable yet, retrying", "err", err, "retry_in", delay.String())
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(delay):
+		}
+	}
+}

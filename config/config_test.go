@@ -1,0 +1,87 @@
+package config
+
+import (
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DatabaseURL != DefaultDatabaseURL || c.DefaultLanguage != "en" ||
+		!slices.Equal(c.Languages, SupportedLanguages) || c.Workers != 8 || c.LogLevel != slog.LevelInfo ||
+		c.ShutdownTimeout != 20*time.Second || c.DBMaxConns != 20 {
+		t.Fatalf("defaults %+v", c)
+	}
+	// Every variable read is documented.
+	for _, v := range Vars {
+		if v.Name == "" || v.Default == "" || v.Meaning == "" {
+			t.Errorf("undocumented variable %+v", v)
+		}
+	}
+}
+
+func TestValues(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"TRIAGE_ADDR": "127.0.0.1:9000", "TRIAGE_LANGUAGES": " ES, en ,es", "TRIAGE_DEFAULT_LANGUAGE": "es",
+		"TRIAGE_WORKERS": "3", "TRIAGE_LOG_LEVEL": "debug", "TRIAGE_SHUTDOWN_TIMEOUT": "5s", "TRIAGE_DB_MAX_CONNS": "7",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:9000" || !slices.Equal(c.Languages, []string{"es", "en"}) || c.DefaultLanguage != "es" ||
+		c.Workers != 3 || c.LogLevel != slog.LevelDebug || c.ShutdownTimeout != 5*time.Second || c.DBMaxConns != 7 {
+		t.Fatalf("values %+v", c)
+	}
+}
+
+func TestSecretFromFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "url")
+	if err := os.WriteFile(path, []byte("postgres://x@db/triage\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(env(map[string]string{"DATABASE_URL_FILE": path}))
+	if err != nil || c.DatabaseURL != "postgres://x@db/triage" {
+		t.Fatalf("%q, %v", c.DatabaseURL, err)
+	}
+	if _, err := Load(env(map[string]string{"DATABASE_URL_FILE": path, "DATABASE_URL": "postgres://y"})); err == nil {
+		t.Error("both DATABASE_URL and DATABASE_URL_FILE accepted")
+	}
+	if _, err := Load(env(map[string]string{"DATABASE_URL_FILE": path + ".missing"})); err == nil || !strings.Contains(err.Error(), "DATABASE_URL_FILE") {
+		t.Errorf("missing file: %v", err)
+	}
+}
+
+// Every mistake is reported at once, each with the name of its variable.
+func TestErrorsNameEveryVariable(t *testing.T) {
+	bad := map[string]string{
+		"TRIAGE_LANGUAGES":        "en,klingon",
+		"TRIAGE_DEFAULT_LANGUAGE": "xx",
+		"TRIAGE_WORKERS":          "0",
+		"TRIAGE_LOG_LEVEL":        "loud",
+		"TRIAGE_SHUTDOWN_TIMEOUT": "soon",
+		"TRIAGE_DB_MAX_CONNS":     "-1",
+	}
+	_, err := Load(env(bad))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for name := range bad {
+		if !strings.Contains(err.Error(), name+":") {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+	_, err = Load(env(map[string]string{"TRIAGE_LANGUAGES": "es,pt", "TRIAGE_DEFAULT_LANGUAGE": "en"}))
+	if err == nil || !strings.Contains(err.Error(), "TRIAGE_DEFAULT_LANGUAGE") {
+		t.Errorf("default language outside the list: %v", err)
+	}
+}

@@ -1,0 +1,244 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/clinictriage/assistant"
+	"github.com/clinictriage/assistant/store"
+)
+
+// ProcessArgs is the job that takes one committed inbound message through the pipeline. It is
+// inserted in the same transaction as the message, so a committed message is always processed, even
+// after a crash.
+type ProcessArgs struct {
+	MessageID string `json:"message_id"`
+}
+
+// Kind names the job in River's table; it must never change once deployed.
+func (ProcessArgs) Kind() string { return "process_message" }
+
+// Store reads and writes contacts, conversations and messages.
+type Store struct {
+	pool  *pgxpool.Pool
+	jobs  *river.Client[pgx.Tx]
+	group groupCommit
+}
+
+// NewStore returns a Store on pool that enqueues processing jobs with jobs (an insert-only River
+// client is enough).
+func NewStore(pool *pgxpool.Pool, jobs *river.Client[pgx.Tx]) *Store {
+	return &Store{pool: pool, jobs: jobs, group: groupCommit{maxBatch: 64, maxFlushers: 4}}
+}
+
+// Accepted tells the caller what became of an inbound message.
+type Accepted struct {
+	MessageID      string `json:"message_id"`
+	ConversationID string `json:"conversation_id"`
+	Duplicate      bool   `json:"duplicate"`
+}
+
+// Accept normalises in, then in one transaction upserts the contact and its open conversation on the
+// channel, inserts the message and enqueues its processing job; it returns once that transaction has
+// committed. A message id already stored on the channel returns the stored ids with Duplicate set and
+// enqueues nothing. Errors: EINVALID (the field is named), EUNAVAILABLE (database unreachable: the
+// message is not stored and the caller should retry).
+//
+// Messages accepted at the same moment share a transaction (see groupCommit), so that a burst of
+// webhooks costs a few commits rather than one each.
+func (s *Store) Accept(ctx context.Context, in Inbound) (Accepted, error) {
+	if err := in.Normalize(); err != nil {
+		return Accepted{}, err
+	}
+	return s.group.submit(ctx, in, s.commitBatch)
+}
+
+// acceptSQL upserts contact and open conversation and inserts the message in one statement. The
+// contact row is locked first and the conversation second by every delivery, so concurrent messages
+// from one patient queue up instead of deadlocking. On a duplicate id it inserts nothing and returns
+// no row (the contact's name and the conversation's last_message_at are still refreshed, which a
+// redelivery of the same message does no harm to).
+const acceptSQL = `
+WITH contact AS (
+    INSERT INTO contacts (address, name) VALUES ($1, $2)
+    ON CONFLICT (address) DO UPDATE
+        SET name = coalesce(EXCLUDED.name, contacts.name), updated_at = now()
+    RETURNING id
+), conv AS (
+    INSERT INTO conversations (contact_id, channel)
+    SELECT id, $3 FROM contact
+    ON CONFLICT (contact_id, channel) WHERE status = 'open' DO UPDATE
+        SET last_message_at = now()
+    RETURNING id
+)
+INSERT INTO messages (conversation_id, direction, channel, channel_message_id, body, sent_at)
+SELECT id, 'inbound', $3, $4, $5, $6 FROM conv
+ON CONFLICT (channel, channel_message_id) DO NOTHING
+RETURNING id, conversation_id`
+
+// Conversation is one thread between a contact and the clinic on one channel.
+type Conversation struct {
+	ID                 string    `json:"id"`
+	Channel            string    `json:"channel"`
+	Status             string    `json:"status"`
+	Language           *string   `json:"language"`
+	LanguageConfidence *float32  `json:"language_confidence"`
+	Contact            Contact   `json:"contact"`
+	CreatedAt          time.Time `json:"created_at"`
+	LastMessageAt      time.Time `json:"last_message_at"`
+	Messages           []Message `json:"messages"`
+}
+
+// Contact is the person writing.
+type Contact struct {
+	ID      string  `json:"id"`
+	Address string  `json:"address"`
+	Name    *string `json:"name"`
+}
+
+// Message is one message in a conversation, in or out.
+type Message struct {
+	ID                 string     `json:"id"`
+	Direction          string     `json:"direction"`
+	Channel            string     `json:"channel"`
+	ChannelMessageID   *string    `json:"channel_message_id"`
+	Text               string     `json:"text"`
+	SentAt             *time.Time `json:"sent_at"`
+	ReceivedAt         time.Time  `json:"received_at"`
+	Language           *string    `json:"language"`
+	LanguageConfidence *float32   `json:"language_confidence"`
+	LanguageSource     *string    `json:"language_source"`
+	Script             *string    `json:"script"`
+	ProcessedAt        *time.Time `json:"processed_at"`
+}
+
+// Get returns the conversation with its messages, oldest first. Errors: EINVALID (id is not a
+// conversation id), ENOTFOUND, EUNAVAILABLE.
+func (s *Store) Get(ctx context.Context, id string) (*Conversation, error) {
+	var uid pgtype.UUID
+	if err := uid.Scan(id); err != nil {
+		return nil, assistant.Errorf(assistant.EINVALID, "id: not a conversation id (a UUID is expected)")
+	}
+	c := &Conversation{Messages: []Message{}}
+	err := s.pool.QueryRow(ctx, `
+		SELECT c.id, c.channel, c.status, c.language, c.language_confidence, c.created_at, c.last_message_at,
+		       k.id, k.address, k.name
+		FROM conversations c JOIN contacts k ON k.id = c.contact_id
+		WHERE c.id = $1`, uid).Scan(&c.ID, &c.Channel, &c.Status, &c.Language, &c.LanguageConfidence,
+		&c.CreatedAt, &c.LastMessageAt, &c.Contact.ID, &c.Contact.Address, &c.Contact.Name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, assistant.Errorf(assistant.ENOTFOUND, "conversation not found")
+	}
+	if err != nil {
+		return nil, store.Classify("conversation: get", err)
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT id, direction, channel, channel_message_id, body, sent_at, created_at,
+		       language, language_confidence, language_source, script, processed_at
+		FROM messages WHERE conversation_id = $1
+		ORDER BY created_at, id`, uid)
+	if err != nil {
+		return nil, store.Classify("conversation: get messages", err)
+	}
+	c.Messages, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Message, error) {
+		var m Message
+		err := row.Scan(&m.ID, &m.Direction, &m.Channel, &m.ChannelMessageID, &m.Text, &m.SentAt,
+			&m.ReceivedAt, &m.Language, &m.LanguageConfidence, &m.LanguageSource, &m.Script, &m.ProcessedAt)
+		return m, err
+	})
+	if err != nil {
+		return nil, store.Classify("conversation: get messages", err)
+	}
+	return c, nil
+}
+
+// Pending is what the pipeline needs to process one inbound message.
+type Pending struct {
+	MessageID            string
+	ConversationID       string
+	Text                 string
+	ConversationLanguage string // "" when not yet known
+	Processed            bool   // an earlier run finished it: the job is being run twice
+}
+
+// ForProcessing loads an inbound message and its conversation's context. Errors: ENOTFOUND,
+// EUNAVAILABLE.
+func (s *Store) ForProcessing(ctx context.Context, messageID string) (Pending, error) {
+	var p Pending
+	var lang *string
+	err := s.pool.QueryRow(ctx, `
+		SELECT m.id, m.conversation_id, m.body, c.language, m.processed_at IS NOT NULL
+		FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		WHERE m.id = $1 AND m.direction = 'inbound'`, messageID).
+		Scan(&p.MessageID, &p.ConversationID, &p.Text, &lang, &p.Processed)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Pending{}, assistant.Errorf(assistant.ENOTFOUND, "message not found")
+	}
+	if err != nil {
+		return Pending{}, store.Classify("conversation: load message", err)
+	}
+	if lang != nil {
+		p.ConversationLanguage = *lang
+	}
+	return p, nil
+}
+
+// Language is what the pipeline learnt about the language of one message.
+type Language struct {
+	Code       string  // ISO 639-1; "" when it could not be told
+	Confidence float64 // in [0, 1]
+	Source     string  // "text", "prior" or "default"
+	Script     string  // ISO 15924, e.g. "Latn"
+	// Teach sets the conversation's language from this message: the detection was confident, or the
+	// conversation had none yet.
+	Teach bool
+}
+
+// RecordLanguage stores the language of a message and marks it processed, and teaches it to the
+// conversation when lang.Teach is set. It is safe to run twice; first reports whether this run was the
+// one that marked the message processed. Errors: ENOTFOUND, EUNAVAILABLE.
+func (s *Store) RecordLanguage(ctx context.Context, p Pending, lang Language) (first bool, err error) {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			UPDATE messages m
+			SET language = $2, language_confidence = $3, language_source = $4, script = $5,
+			    processed_at = coalesce(old.processed_at, now())
+			FROM (SELECT processed_at FROM messages WHERE id = $1 FOR UPDATE) old
+			WHERE m.id = $1
+			RETURNING old.processed_at IS NULL`,
+			p.MessageID, nullable(lang.Code), lang.Confidence, nullable(lang.Source), nullable(lang.Script)).Scan(&first)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return assistant.Errorf(assistant.ENOTFOUND, "message not found")
+		}
+		if err != nil || !lang.Teach || lang.Code == "" {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE conversations SET language = $2, language_confidence = $3 WHERE id = $1`,
+			p.ConversationID, lang.Code, lang.Confidence)
+		return err
+	})
+	if err != nil {
+		return false, store.Classify("conversation: record language", err)
+	}
+	return first, nil
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func nullableTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
