@@ -6,7 +6,8 @@ SHELL := /bin/bash
 LOCAL_DB      := postgres://triage:triage@127.0.0.1:5432
 RUN_DB_URL    := $(or $(DATABASE_URL),$(LOCAL_DB)/triage?sslmode=disable)
 TEST_DB_URL   := $(or $(TEST_DATABASE_URL),$(LOCAL_DB)/triage_test?sslmode=disable)
-SHARED        ?= ../shared
+# Gold sets and public data sets: ../shared beside the checkout (or the workplace's copy).
+SHARED        ?= $(firstword $(wildcard ../shared ../../shared /work/shared) ../shared)
 STATICCHECK   := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 .PHONY: help db build run test bench eval lint clean
