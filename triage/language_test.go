@@ -171,21 +171,35 @@ func TestDetectorRejectsUnknownLanguage(t *testing.T) {
 	}
 }
 
+// The gold messages as they come, with the conversation's language as prior half the time: what the
+// pipeline sees.
 func BenchmarkDetect(b *testing.B) {
 	d := testDetector(b)
-	texts := []string{
-		"I have had a headache since yesterday morning", "ok", "tengo fiebre desde ayer",
-		"mujhe 2 din se bukhar hai", "मुझे कल से बुखार है", "عندي حمى منذ أمس", "merci beaucoup",
-		"ich habe seit gestern Fieber", "preciso marcar uma consulta",
-	}
+	rows := readJSONL[struct{ Lang, Text string }](b, filepath.Join(sharedDir(b), "gold", "triage-dev.jsonl"))
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		d.Detect(texts[i%len(texts)], "en")
+		r := rows[i%len(rows)]
+		prior := ""
+		if i%2 == 1 {
+			prior = r.Lang
+		}
+		d.Detect(r.Text, prior)
+	}
+}
+
+// BenchmarkLinguaAlone is lingua's high-accuracy detector on the same messages, for comparison: the
+// cost every message would pay without the cheaper layers in front of it.
+func BenchmarkLinguaAlone(b *testing.B) {
+	d := testDetector(b)
+	rows := readJSONL[struct{ Lang, Text string }](b, filepath.Join(sharedDir(b), "gold", "triage-dev.jsonl"))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		d.detector.ComputeLanguageConfidenceValues(rows[i%len(rows)].Text)
 	}
 }
 
 // sharedDir is ../shared beside the checkout, where the gold sets and public data sets live.
-func sharedDir(t *testing.T) string {
+func sharedDir(t testing.TB) string {
 	t.Helper()
 	dir := os.Getenv("TRIAGE_SHARED_DIR")
 	if dir == "" {
@@ -198,7 +212,7 @@ func sharedDir(t *testing.T) string {
 }
 
 // readJSONL decodes every line of a JSON Lines file.
-func readJSONL[T any](t *testing.T, path string) []T {
+func readJSONL[T any](t testing.TB, path string) []T {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

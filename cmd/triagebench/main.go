@@ -75,7 +75,7 @@ func main() {
 	flag.StringVar(&o.server, "server", "bin/triaged", "the triaged binary to measure")
 	flag.StringVar(&o.gold, "gold", "../shared/gold/triage-dev.jsonl", "gold messages: the texts posted and detected")
 	flag.IntVar(&o.concurrency, "concurrency", 32, "requests (and raw inserts) in flight at once")
-	flag.IntVar(&o.messages, "messages", 5000, "messages per measured phase")
+	flag.IntVar(&o.messages, "messages", 10000, "messages per measured phase")
 	flag.IntVar(&o.contacts, "contacts", 1000, "distinct patients the messages come from")
 	flag.IntVar(&o.conns, "conns", 20, "database connections, for the server (TRIAGE_DB_MAX_CONNS) and the raw inserts alike")
 	flag.BoolVar(&o.asJSON, "json", false, "print one JSON object")
