@@ -42,6 +42,8 @@ Usage:
                                               make an API key; prints it once on stdout
   triagectl apikeys list [--json]             list keys (never their secrets)
   triagectl apikeys revoke --name NAME        revoke the active key of that name
+  triagectl eval triage --gold FILE [--json] [--lang L] [--verbose]
+                                              triage metrics on a gold set (no database)
   triagectl eval language --gold FILE [--json]
                                               language detection on a gold set (no database)
 
@@ -105,6 +107,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		})
 	case args[0] == "migrate":
 		return migrate(ctx, cfg, args[1:], log, stdout, stderr)
+	case cmd == "eval triage":
+		return evalTriage(rest, stdout, stderr)
 	case cmd == "eval language":
 		return evalLanguage(cfg, rest, stdout, stderr)
 	case cmd == "apikeys create":
@@ -279,6 +283,75 @@ func evalLanguage(cfg config.Config, args []string, stdout, stderr io.Writer) er
 	}
 	for _, m := range rep.Misses {
 		fmt.Fprintf(stdout, "  miss %s: gold %s, got %s (%s)\n", m.ID, m.Gold, m.Got, m.Source)
+	}
+	return nil
+}
+
+func evalTriage(args []string, stdout, stderr io.Writer) error {
+	fs := flags("eval triage", stderr)
+	goldPath := fs.String("gold", "", "gold set in the TRIAGE-SCALE.md format (JSON Lines)")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	lang := fs.String("lang", "", "only the messages of this language")
+	verbose := fs.Bool("verbose", false, "show each miss with its text and what the rules found")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *goldPath == "" {
+		return fmt.Errorf("%w: eval triage needs --gold FILE", errUsage)
+	}
+	gold, err := eval.ReadGoldFile(*goldPath)
+	if err != nil {
+		return err
+	}
+	if *lang != "" {
+		gold = slices.DeleteFunc(gold, func(m eval.GoldMessage) bool { return m.Lang != *lang })
+		if len(gold) == 0 {
+			return fmt.Errorf("no gold messages in language %q", *lang)
+		}
+	}
+	assessor, err := triage.NewAssessor()
+	if err != nil {
+		return err
+	}
+	rep := eval.Triage(assessor.Assess, gold)
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(rep)
+	}
+	row := func(name string, m eval.Metrics) {
+		fmt.Fprintf(stdout, "%-5s %4d  %8.3f  %8.3f  %8.3f  %8.3f  %8.3f  %8.3f  %8.3f\n", name, m.N, m.EmergencyRecall,
+			m.SelfHarmRecall, m.UrgentPlusRecall, m.OverTriageRate, m.Accuracy, m.MacroF1, m.SentimentAccuracy)
+	}
+	fmt.Fprintf(stdout, "triage on %s (rules only)\n", *goldPath)
+	fmt.Fprintln(stdout, "lang     n  emerg_r  selfh_r  urg+_r   over_t   accur    macroF1  sentim")
+	row("all", rep.Metrics)
+	langs := make([]string, 0, len(rep.ByLang))
+	for l := range rep.ByLang {
+		langs = append(langs, l)
+	}
+	slices.Sort(langs)
+	for _, l := range langs {
+		row(l, rep.ByLang[l])
+	}
+	byID := map[string]eval.GoldMessage{}
+	for _, m := range gold {
+		byID[m.ID] = m
+	}
+	fmt.Fprintf(stdout, "%d misses, worst first:\n", len(rep.Misses))
+	for _, m := range rep.Misses {
+		line := fmt.Sprintf("  %-7s gold %-9s got %-9s", m.ID, m.Gold, m.Predicted)
+		if m.SelfHarm != "" {
+			line += " self_harm " + m.SelfHarm
+		}
+		fmt.Fprintln(stdout, line)
+		if *verbose {
+			g := byID[m.ID]
+			var ctx []triage.Turn
+			for _, t := range g.Context {
+				ctx = append(ctx, triage.Turn{From: t.From, Text: t.Text})
+			}
+			a := assessor.Assess(triage.Input{Text: g.Text, Lang: g.Lang, Context: ctx})
+			fmt.Fprintf(stdout, "          %q\n          %s | note: %s\n", g.Text, a.Rules.String(), g.Note)
+		}
 	}
 	return nil
 }

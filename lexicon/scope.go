@@ -1,0 +1,157 @@
+package lexicon
+
+import "slices"
+
+// Modifier is a ConText scope that takes a finding out of the present, first-hand world of the
+// message.
+type Modifier string
+
+// The modifiers. A finding under none of them is current.
+const (
+	Negated      Modifier = "negated"      // "no chest pain", "chest pain is gone"
+	Past         Modifier = "past"         // "had a heart attack in 2019"
+	Other        Modifier = "other"        // someone far away, or people in general
+	Hypothetical Modifier = "hypothetical" // "what are the signs of a stroke?"
+)
+
+// Modifiers lists them in the order reports show them.
+var Modifiers = []Modifier{Negated, Past, Other, Hypothetical}
+
+// Trigger rules are written in lexicon files as `<modifier> <direction>: pattern`, where modifier is
+// one of the above and direction says which words the trigger reaches:
+//
+//	forward   the words after it ("no" -> "no chest pain")
+//	backward  the words before it ("is gone" <- "the pain is gone")
+//	both      both sides
+//	sentence  its whole sentence ("what are the signs": a question about everything in it)
+//	message   the whole message ("back home in Manila": the person is far away)
+//
+// Two more kinds shape the scopes:
+//
+//	end <modifier|all>: words where a scope stops ("but", "now", "still")
+//	pseudo all: phrases that contain a trigger but are none ("no doubt", "not only")
+//
+// Scopes also stop at the end of a sentence; a negation or a past tense stops at a comma too, so that
+// "no fever, chest hurts" leaves the chest pain current and "had a heart attack in 2019, need my
+// refill" the refill.
+
+// scopeWindow is how many words a forward or backward trigger reaches.
+var scopeWindow = map[Modifier]int{Negated: 6, Past: 8, Other: 8, Hypothetical: 10}
+
+// IsScopeRule reports whether r is a ConText trigger, terminator or pseudo-trigger rather than a
+// finding.
+func IsScopeRule(r *Rule) bool {
+	switch r.Kind {
+	case "end", "pseudo":
+		return true
+	}
+	return slices.Contains(Modifiers, Modifier(r.Kind))
+}
+
+// Scoping knows, for one document, the triggers in it and how far each reaches.
+type Scoping struct {
+	doc      *Doc
+	triggers []trigger
+}
+
+type trigger struct {
+	mod        Modifier
+	start, end int // the trigger's own words
+	from, to   int // the words it reaches, [from, to)
+}
+
+// NewScoping works out the scopes of the trigger matches among matches (as returned by Match over a
+// lexicon holding both findings and scope rules).
+func NewScoping(doc *Doc, matches []Match) *Scoping {
+	s := &Scoping{doc: doc}
+	var pseudo []Match
+	ends := map[Modifier][]bool{}
+	endAll := make([]bool, len(doc.Tokens))
+	for _, m := range matches {
+		switch m.Rule.Kind {
+		case "pseudo":
+			pseudo = append(pseudo, m)
+		case "end":
+			mark := endAll
+			if m.Rule.Name != "all" {
+				mod := Modifier(m.Rule.Name)
+				if ends[mod] == nil {
+					ends[mod] = make([]bool, len(doc.Tokens))
+				}
+				mark = ends[mod]
+			}
+			for i := m.Start; i < m.End; i++ {
+				mark[i] = true
+			}
+		}
+	}
+	for _, m := range matches {
+		mod := Modifier(m.Rule.Kind)
+		if !slices.Contains(Modifiers, mod) || coveredBy(m, pseudo) {
+			continue
+		}
+		stop := func(i int) bool { return endAll[i] || (ends[mod] != nil && ends[mod][i]) }
+		t := trigger{mod: mod, start: m.Start, end: m.End, from: m.Start, to: m.End}
+		window := scopeWindow[mod]
+		sentence, clause := doc.Tokens[m.Start].Sentence, doc.Tokens[m.End-1].Clause
+		sameUnit := func(i int) bool {
+			tok := doc.Tokens[i]
+			clauseBound := mod == Negated || mod == Past
+			return tok.Sentence == sentence && (!clauseBound || tok.Clause == clause || tok.Clause == doc.Tokens[m.Start].Clause)
+		}
+		switch m.Rule.Name {
+		case "forward", "both":
+			for i := m.End; i < len(doc.Tokens) && i < m.End+window && sameUnit(i) && !stop(i); i++ {
+				t.to = i + 1
+			}
+		}
+		switch m.Rule.Name {
+		case "backward", "both":
+			for i := m.Start - 1; i >= 0 && i >= m.Start-window && sameUnit(i) && !stop(i); i-- {
+				t.from = i
+			}
+		case "sentence":
+			t.from, t.to = m.Start, m.End
+			for i := m.Start - 1; i >= 0 && doc.Tokens[i].Sentence == sentence; i-- {
+				t.from = i
+			}
+			for i := m.End; i < len(doc.Tokens) && doc.Tokens[i].Sentence == doc.Tokens[m.End-1].Sentence; i++ {
+				t.to = i + 1
+			}
+		case "message":
+			t.from, t.to = 0, len(doc.Tokens)
+		}
+		s.triggers = append(s.triggers, t)
+	}
+	return s
+}
+
+func coveredBy(m Match, by []Match) bool {
+	for _, p := range by {
+		if p.Start <= m.Start && m.End <= p.End {
+			return true
+		}
+	}
+	return false
+}
+
+// Of returns the modifiers whose scope reaches the finding [start, end), in the order of Modifiers.
+// A trigger inside the finding itself does not count: "can't breathe" is not a negated "breathe".
+func (s *Scoping) Of(start, end int) []Modifier {
+	var found [4]bool
+	for _, t := range s.triggers {
+		if t.start < end && start < t.end {
+			continue // overlaps the finding
+		}
+		if t.from < end && start < t.to {
+			found[slices.Index(Modifiers, t.mod)] = true
+		}
+	}
+	var out []Modifier
+	for i, ok := range found {
+		if ok {
+			out = append(out, Modifiers[i])
+		}
+	}
+	return out
+}
