@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -19,6 +20,7 @@ import (
 	"github.com/clinictriage/assistant"
 	"github.com/clinictriage/assistant/apikey"
 	"github.com/clinictriage/assistant/conversation"
+	"github.com/clinictriage/assistant/escalation"
 	"github.com/clinictriage/assistant/metrics"
 )
 
@@ -27,7 +29,9 @@ const MaxBodyBytes = 64 << 10
 
 // Deps is what the API needs from the rest of the service.
 type Deps struct {
+	Pool          *pgxpool.Pool
 	Conversations *conversation.Store
+	Escalations   *escalation.Store
 	Keys          *apikey.Store
 	// Ready reports nil when the service can do its work: database reachable, schema current.
 	Ready   func(context.Context) error

@@ -15,6 +15,8 @@ import (
 
 	"github.com/clinictriage/assistant"
 	"github.com/clinictriage/assistant/conversation"
+	"github.com/clinictriage/assistant/escalation"
+	"github.com/clinictriage/assistant/triage"
 )
 
 // messageRequest is the body of POST /api/v1/messages.
@@ -75,12 +77,41 @@ func (s *server) postMessage(c echo.Context) error {
 	}
 }
 
+// conversationView is a conversation with, beside each inbound message, its assessment, and the
+// conversation's escalation.
+type conversationView struct {
+	*conversation.Conversation
+	Messages   []messageView          `json:"messages"`
+	Escalation *escalation.Escalation `json:"escalation"`
+}
+
+type messageView struct {
+	conversation.Message
+	Assessment *triage.StoredAssessment `json:"assessment,omitempty"`
+}
+
 func (s *server) getConversation(c echo.Context) error {
-	conv, err := s.Conversations.Get(c.Request().Context(), c.Param("id"))
+	ctx := c.Request().Context()
+	conv, err := s.Conversations.Get(ctx, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, conv)
+	assessments, err := triage.Assessments(ctx, s.Pool, conv.ID)
+	if err != nil {
+		return err
+	}
+	esc, err := s.Escalations.Latest(ctx, conv.ID)
+	if err != nil {
+		return err
+	}
+	view := conversationView{Conversation: conv, Escalation: esc, Messages: make([]messageView, len(conv.Messages))}
+	for i, m := range conv.Messages {
+		view.Messages[i] = messageView{Message: m}
+		if a, ok := assessments[m.ID]; ok {
+			view.Messages[i].Assessment = &a
+		}
+	}
+	return c.JSON(http.StatusOK, view)
 }
 
 // decodeJSON reads at most MaxBodyBytes and decodes one JSON object into v, with errors that say what

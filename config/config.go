@@ -5,7 +5,9 @@ package config
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -14,6 +16,8 @@ import (
 
 // DefaultDatabaseURL is the local database that `make db` prepares.
 const DefaultDatabaseURL = "postgres://triage:triage@127.0.0.1:5432/triage?sslmode=disable"
+
+var emergencyNumber = regexp.MustCompile(`^\+?[0-9]{2,15}$`)
 
 // SupportedLanguages are the languages the product has rules, lexicons and reply texts for (ISO 639-1).
 var SupportedLanguages = []string{"en", "es", "pt", "fr", "de", "hi", "ar"}
@@ -28,7 +32,26 @@ type Config struct {
 	Workers         int           // TRIAGE_WORKERS
 	LogLevel        slog.Level    // TRIAGE_LOG_LEVEL
 	ShutdownTimeout time.Duration // TRIAGE_SHUTDOWN_TIMEOUT
+	EmergencyNumber string        // TRIAGE_EMERGENCY_NUMBER
+	SLAEmergency    time.Duration // TRIAGE_SLA_EMERGENCY
+	SLAUrgent       time.Duration // TRIAGE_SLA_URGENT
+	SLASoon         time.Duration // TRIAGE_SLA_SOON
+	SLARoutine      time.Duration // TRIAGE_SLA_ROUTINE
+	LLM             LLM
 }
+
+// LLM configures the optional model classifier; BaseURL empty means rules only.
+type LLM struct {
+	BaseURL       string        // TRIAGE_LLM_BASE_URL
+	Model         string        // TRIAGE_LLM_MODEL
+	APIKey        string        // TRIAGE_LLM_API_KEY (or TRIAGE_LLM_API_KEY_FILE)
+	Timeout       time.Duration // TRIAGE_LLM_TIMEOUT
+	Redact        bool          // TRIAGE_LLM_REDACT
+	PromptVersion string        // TRIAGE_PROMPT_VERSION
+}
+
+// Enabled reports whether a model is configured.
+func (l LLM) Enabled() bool { return l.BaseURL != "" }
 
 // Var documents one environment variable; README's table is written from the same facts.
 type Var struct {
@@ -45,6 +68,17 @@ var Vars = []Var{
 	{"TRIAGE_WORKERS", "8", "messages processed at once by this process"},
 	{"TRIAGE_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"TRIAGE_SHUTDOWN_TIMEOUT", "20s", "how long a graceful shutdown waits for requests and jobs in flight"},
+	{"TRIAGE_EMERGENCY_NUMBER", "911", "the local emergency number told to patients in an emergency (112, 999, ...)"},
+	{"TRIAGE_SLA_EMERGENCY", "5m", "how long an emergency escalation may wait for a nurse"},
+	{"TRIAGE_SLA_URGENT", "30m", "how long an urgent escalation may wait"},
+	{"TRIAGE_SLA_SOON", "4h", "how long a soon escalation may wait"},
+	{"TRIAGE_SLA_ROUTINE", "24h", "how long a routine escalation (no answer, asked for a person) may wait"},
+	{"TRIAGE_LLM_BASE_URL", "(unset: rules only)", "an OpenAI-compatible API base URL, e.g. https://api.openai.com/v1 or http://localhost:11434/v1"},
+	{"TRIAGE_LLM_MODEL", "(required with a base URL)", "the model name the server knows"},
+	{"TRIAGE_LLM_API_KEY", "(empty)", "the API key, if the server wants one; TRIAGE_LLM_API_KEY_FILE reads it from a file"},
+	{"TRIAGE_LLM_TIMEOUT", "8s", "time allowed for one model call (one retry follows a timeout, 429 or 5xx)"},
+	{"TRIAGE_LLM_REDACT", "true", "remove names, phone numbers, e-mails, dates of birth and ID numbers before text goes to the model"},
+	{"TRIAGE_PROMPT_VERSION", "(latest)", "the classifier prompt version in prompts/classifier, e.g. v1"},
 }
 
 // FromEnv reads the configuration from the process environment.
@@ -63,6 +97,33 @@ func Load(getenv func(string) string) (Config, error) {
 		Workers:         l.intRange("TRIAGE_WORKERS", 8, 1, 1000),
 		LogLevel:        l.level("TRIAGE_LOG_LEVEL", slog.LevelInfo),
 		ShutdownTimeout: l.duration("TRIAGE_SHUTDOWN_TIMEOUT", 20*time.Second),
+		EmergencyNumber: l.str("TRIAGE_EMERGENCY_NUMBER", "911"),
+		SLAEmergency:    l.duration("TRIAGE_SLA_EMERGENCY", 5*time.Minute),
+		SLAUrgent:       l.duration("TRIAGE_SLA_URGENT", 30*time.Minute),
+		SLASoon:         l.duration("TRIAGE_SLA_SOON", 4*time.Hour),
+		SLARoutine:      l.duration("TRIAGE_SLA_ROUTINE", 24*time.Hour),
+		LLM: LLM{
+			BaseURL:       l.str("TRIAGE_LLM_BASE_URL", ""),
+			Model:         l.str("TRIAGE_LLM_MODEL", ""),
+			APIKey:        l.secret("TRIAGE_LLM_API_KEY", ""),
+			Timeout:       l.duration("TRIAGE_LLM_TIMEOUT", 8*time.Second),
+			Redact:        l.boolean("TRIAGE_LLM_REDACT", true),
+			PromptVersion: l.str("TRIAGE_PROMPT_VERSION", ""),
+		},
+	}
+	if !emergencyNumber.MatchString(c.EmergencyNumber) {
+		l.fail("TRIAGE_EMERGENCY_NUMBER", "must be a phone number of 2 to 15 digits, e.g. 911, 112 or 999")
+	}
+	if c.SLAEmergency > c.SLAUrgent || c.SLAUrgent > c.SLASoon || c.SLASoon > c.SLARoutine {
+		l.fail("TRIAGE_SLA_EMERGENCY", "the service levels must not decrease: emergency <= urgent <= soon <= routine")
+	}
+	if c.LLM.BaseURL != "" {
+		if u, err := url.Parse(c.LLM.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			l.fail("TRIAGE_LLM_BASE_URL", "must be an http or https URL such as https://api.openai.com/v1")
+		}
+		if c.LLM.Model == "" {
+			l.fail("TRIAGE_LLM_MODEL", "must be set when TRIAGE_LLM_BASE_URL is")
+		}
 	}
 	if !isSupported(c.DefaultLanguage) {
 		l.fail("TRIAGE_DEFAULT_LANGUAGE", "%q is not a supported language (supported: %s)", c.DefaultLanguage, strings.Join(SupportedLanguages, ","))
@@ -138,6 +199,19 @@ func (l *loader) duration(name string, def time.Duration) time.Duration {
 		return def
 	}
 	return d
+}
+
+func (l *loader) boolean(name string, def bool) bool {
+	v := strings.TrimSpace(l.getenv(name))
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		l.fail(name, "must be true or false")
+		return def
+	}
+	return b
 }
 
 func (l *loader) level(name string, def slog.Level) slog.Level {

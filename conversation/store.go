@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -77,8 +78,8 @@ WITH contact AS (
         SET last_message_at = now()
     RETURNING id
 )
-INSERT INTO messages (conversation_id, direction, channel, channel_message_id, body, sent_at)
-SELECT id, 'inbound', $3, $4, $5, $6 FROM conv
+INSERT INTO messages (conversation_id, direction, channel, channel_message_id, body, sent_at, created_at)
+SELECT id, 'inbound', $3, $4, $5, $6, clock_timestamp() FROM conv
 ON CONFLICT (channel, channel_message_id) DO NOTHING
 RETURNING id, conversation_id`
 
@@ -116,6 +117,10 @@ type Message struct {
 	LanguageSource     *string    `json:"language_source"`
 	Script             *string    `json:"script"`
 	ProcessedAt        *time.Time `json:"processed_at"`
+	Author             string     `json:"author"`
+	ReplyKind          *string    `json:"reply_kind,omitempty"`
+	InReplyTo          *string    `json:"in_reply_to,omitempty"`
+	DeliveryState      *string    `json:"delivery_state,omitempty"`
 }
 
 // Get returns the conversation with its messages, oldest first. Errors: EINVALID (id is not a
@@ -140,7 +145,8 @@ func (s *Store) Get(ctx context.Context, id string) (*Conversation, error) {
 	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT id, direction, channel, channel_message_id, body, sent_at, created_at,
-		       language, language_confidence, language_source, script, processed_at
+		       language, language_confidence, language_source, script, processed_at,
+		       author, reply_kind, in_reply_to, delivery_state
 		FROM messages WHERE conversation_id = $1
 		ORDER BY created_at, id`, uid)
 	if err != nil {
@@ -149,7 +155,8 @@ func (s *Store) Get(ctx context.Context, id string) (*Conversation, error) {
 	c.Messages, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Message, error) {
 		var m Message
 		err := row.Scan(&m.ID, &m.Direction, &m.Channel, &m.ChannelMessageID, &m.Text, &m.SentAt,
-			&m.ReceivedAt, &m.Language, &m.LanguageConfidence, &m.LanguageSource, &m.Script, &m.ProcessedAt)
+			&m.ReceivedAt, &m.Language, &m.LanguageConfidence, &m.LanguageSource, &m.Script, &m.ProcessedAt,
+			&m.Author, &m.ReplyKind, &m.InReplyTo, &m.DeliveryState)
 		return m, err
 	})
 	if err != nil {
@@ -162,21 +169,36 @@ func (s *Store) Get(ctx context.Context, id string) (*Conversation, error) {
 type Pending struct {
 	MessageID            string
 	ConversationID       string
+	Channel              string
 	Text                 string
+	ContactName          string // "" when unknown; used only to redact it before a model sees the text
 	ConversationLanguage string // "" when not yet known
+	Context              []Turn // the conversation's messages before this one, oldest first
 	Processed            bool   // an earlier run finished it: the job is being run twice
 }
 
-// ForProcessing loads an inbound message and its conversation's context. Errors: ENOTFOUND,
-// EUNAVAILABLE.
+// Turn is one earlier message of a conversation.
+type Turn struct {
+	From string // patient, bot or nurse
+	Text string
+}
+
+// contextMessages is how many earlier messages the pipeline reads.
+const contextMessages = 8
+
+// ForProcessing loads an inbound message, its conversation's language and its latest earlier
+// messages. Errors: ENOTFOUND, EUNAVAILABLE.
 func (s *Store) ForProcessing(ctx context.Context, messageID string) (Pending, error) {
 	var p Pending
-	var lang *string
+	var lang, name *string
+	var created time.Time
 	err := s.pool.QueryRow(ctx, `
-		SELECT m.id, m.conversation_id, m.body, c.language, m.processed_at IS NOT NULL
-		FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		SELECT m.id, m.conversation_id, m.channel, m.body, c.language, k.name, m.processed_at IS NOT NULL, m.created_at
+		FROM messages m
+		JOIN conversations c ON c.id = m.conversation_id
+		JOIN contacts k ON k.id = c.contact_id
 		WHERE m.id = $1 AND m.direction = 'inbound'`, messageID).
-		Scan(&p.MessageID, &p.ConversationID, &p.Text, &lang, &p.Processed)
+		Scan(&p.MessageID, &p.ConversationID, &p.Channel, &p.Text, &lang, &name, &p.Processed, &created)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Pending{}, assistant.Errorf(assistant.ENOTFOUND, "message not found")
 	}
@@ -185,6 +207,25 @@ func (s *Store) ForProcessing(ctx context.Context, messageID string) (Pending, e
 	}
 	if lang != nil {
 		p.ConversationLanguage = *lang
+	}
+	if name != nil {
+		p.ContactName = *name
+	}
+	rows, err := s.pool.Query(ctx, `
+		SELECT author, body FROM (
+			SELECT author, body, created_at, id FROM messages
+			WHERE conversation_id = $1 AND (created_at, id) < ($2, $3::uuid)
+			ORDER BY created_at DESC, id DESC LIMIT $4) recent
+		ORDER BY created_at, id`, p.ConversationID, created, p.MessageID, contextMessages)
+	if err != nil {
+		return Pending{}, store.Classify("conversation: load context", err)
+	}
+	p.Context, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Turn, error) {
+		var t Turn
+		return t, r.Scan(&t.From, &t.Text)
+	})
+	if err != nil {
+		return Pending{}, store.Classify("conversation: load context", err)
 	}
 	return p, nil
 }
@@ -200,33 +241,72 @@ type Language struct {
 	Teach bool
 }
 
-// RecordLanguage stores the language of a message and marks it processed, and teaches it to the
-// conversation when lang.Teach is set. It is safe to run twice; first reports whether this run was the
-// one that marked the message processed. Errors: ENOTFOUND, EUNAVAILABLE.
+// RecordLanguage stores the language of a message and marks it processed, in a transaction of its
+// own (see RecordLanguageTx). Errors: ENOTFOUND, EUNAVAILABLE.
 func (s *Store) RecordLanguage(ctx context.Context, p Pending, lang Language) (first bool, err error) {
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `
-			UPDATE messages m
-			SET language = $2, language_confidence = $3, language_source = $4, script = $5,
-			    processed_at = coalesce(old.processed_at, now())
-			FROM (SELECT processed_at FROM messages WHERE id = $1 FOR UPDATE) old
-			WHERE m.id = $1
-			RETURNING old.processed_at IS NULL`,
-			p.MessageID, nullable(lang.Code), lang.Confidence, nullable(lang.Source), nullable(lang.Script)).Scan(&first)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return assistant.Errorf(assistant.ENOTFOUND, "message not found")
-		}
-		if err != nil || !lang.Teach || lang.Code == "" {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE conversations SET language = $2, language_confidence = $3 WHERE id = $1`,
-			p.ConversationID, lang.Code, lang.Confidence)
+		first, err = s.RecordLanguageTx(ctx, tx, p, lang)
 		return err
 	})
 	if err != nil {
 		return false, store.Classify("conversation: record language", err)
 	}
 	return first, nil
+}
+
+// RecordLanguageTx stores the language of a message and marks it processed, and teaches the language
+// to the conversation when lang.Teach is set. It locks the message row, so concurrent runs of one job
+// queue up; first reports whether this run was the one that marked the message processed.
+func (s *Store) RecordLanguageTx(ctx context.Context, tx pgx.Tx, p Pending, lang Language) (first bool, err error) {
+	err = tx.QueryRow(ctx, `
+		UPDATE messages m
+		SET language = $2, language_confidence = $3, language_source = $4, script = $5,
+		    processed_at = coalesce(old.processed_at, now())
+		FROM (SELECT processed_at FROM messages WHERE id = $1 FOR UPDATE) old
+		WHERE m.id = $1
+		RETURNING old.processed_at IS NULL`,
+		p.MessageID, nullable(lang.Code), lang.Confidence, nullable(lang.Source), nullable(lang.Script)).Scan(&first)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, assistant.Errorf(assistant.ENOTFOUND, "message not found")
+	}
+	if err != nil {
+		return false, err
+	}
+	if first && lang.Teach && lang.Code != "" {
+		_, err = tx.Exec(ctx, `UPDATE conversations SET language = $2, language_confidence = $3 WHERE id = $1`,
+			p.ConversationID, lang.Code, lang.Confidence)
+	}
+	return first, err
+}
+
+// Reply is an outbound message the bot sends in answer to an inbound one.
+type Reply struct {
+	ConversationID string
+	InReplyTo      string // the inbound message answered
+	Channel        string
+	Kind           string // emergency, holding, ...
+	Text           string
+	Language       string
+}
+
+// AddReplyTx stores a bot reply, queued for delivery, in the caller's transaction. A reply of the same
+// kind to the same message is stored once, however often the job runs; inserted says whether this
+// call stored it.
+func (s *Store) AddReplyTx(ctx context.Context, tx pgx.Tx, r Reply) (id string, inserted bool, err error) {
+	lang, script := r.Language, ""
+	if l, sc, ok := strings.Cut(r.Language, "-"); ok {
+		lang, script = l, sc
+	}
+	err = tx.QueryRow(ctx, `
+		INSERT INTO messages (conversation_id, direction, channel, body, author, reply_kind, in_reply_to,
+		                      delivery_state, language, script, language_source)
+		VALUES ($1, 'outbound', $2, $3, 'bot', $4, $5, 'queued', $6, $7, 'text')
+		ON CONFLICT (in_reply_to, reply_kind) WHERE author = 'bot' DO NOTHING
+		RETURNING id`, r.ConversationID, r.Channel, r.Text, r.Kind, r.InReplyTo, nullable(lang), nullable(script)).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, nil
+	}
+	return id, err == nil, err
 }
 
 func nullable(s string) *string {

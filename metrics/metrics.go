@@ -25,6 +25,12 @@ type Metrics struct {
 	Jobs              *prometheus.CounterVec   // kind, outcome: completed, failed, cancelled, snoozed
 	JobRun            *prometheus.HistogramVec // kind
 	JobQueueWait      *prometheus.HistogramVec // kind
+	RulesAssessment   prometheus.Histogram
+	Classifier        *prometheus.CounterVec // outcome: ok, error, timeout, invalid, circuit_open
+	ModelLatency      prometheus.Histogram
+	Assessments       *prometheus.CounterVec // urgency, source
+	Decisions         *prometheus.CounterVec // action
+	RedFlags          *prometheus.CounterVec // flag
 }
 
 // New registers the collectors, with Go runtime and process metrics, on a registry of their own.
@@ -59,9 +65,29 @@ func New() *Metrics {
 		JobQueueWait: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "triage_job_queue_wait_seconds", Help: "Time a job waited before it started.", Buckets: fast,
 		}, []string{"kind"}),
+		RulesAssessment: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "triage_rules_assessment_seconds", Help: "Time for the rules and lexicons to assess one message.",
+			Buckets: []float64{.00005, .0001, .0002, .0005, .001, .0025, .005, .01},
+		}),
+		Classifier: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "triage_classifier_calls_total", Help: "Model classifier calls by outcome.",
+		}, []string{"outcome"}),
+		ModelLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "triage_classifier_latency_seconds", Help: "Latency of successful model classifications.", Buckets: fast,
+		}),
+		Assessments: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "triage_assessments_total", Help: "Assessed messages by urgency and by rules alone or with the model.",
+		}, []string{"urgency", "source"}),
+		Decisions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "triage_decisions_total", Help: "Routing decisions by action.",
+		}, []string{"action"}),
+		RedFlags: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "triage_red_flags_total", Help: "Current red flags found, by flag.",
+		}, []string{"flag"}),
 	}
 	reg.MustRegister(m.HTTPRequests, m.HTTPDuration, m.MessagesIngested, m.MessagesLanguage,
-		m.LanguageDetection, m.Jobs, m.JobRun, m.JobQueueWait)
+		m.LanguageDetection, m.Jobs, m.JobRun, m.JobQueueWait, m.RulesAssessment, m.Classifier, m.ModelLatency,
+		m.Assessments, m.Decisions, m.RedFlags)
 	return m
 }
 

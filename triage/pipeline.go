@@ -2,37 +2,67 @@ package triage
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
 	"github.com/clinictriage/assistant"
 	"github.com/clinictriage/assistant/conversation"
+	"github.com/clinictriage/assistant/escalation"
 	"github.com/clinictriage/assistant/metrics"
+	"github.com/clinictriage/assistant/sentiment"
+	"github.com/clinictriage/assistant/store"
 )
 
-// Pipeline processes each committed inbound message, in the order of the data flow: load it, tell its
-// language, record what was learnt. Later steps (assessment, routing, answers) join here. It is a
-// River worker: a failure retries the job with backoff, and every step is safe to run twice.
+// Pipeline processes each committed inbound message in the order of the data flow in DESIGN.md:
+// language, assessment (rules always, the model when configured), routing, and one transaction that
+// stores what was decided. It is a River worker: a failure retries the job with backoff, and a job run
+// twice changes nothing the second time.
 type Pipeline struct {
 	river.WorkerDefaults[conversation.ProcessArgs]
 
+	pool          *pgxpool.Pool
 	conversations *conversation.Store
+	escalations   *escalation.Store
 	languages     *LanguageDetector
+	assessor      *Assessor
+	classifier    Classifier // nil: rules only
+	route         RouteConfig
 	metrics       *metrics.Metrics
 	log           *slog.Logger
 }
 
 var _ river.Worker[conversation.ProcessArgs] = (*Pipeline)(nil)
 
-// NewPipeline wires the pipeline's parts.
-func NewPipeline(conversations *conversation.Store, languages *LanguageDetector, m *metrics.Metrics, log *slog.Logger) *Pipeline {
-	return &Pipeline{conversations: conversations, languages: languages, metrics: m, log: log}
+// PipelineDeps wires the pipeline.
+type PipelineDeps struct {
+	Pool          *pgxpool.Pool
+	Conversations *conversation.Store
+	Escalations   *escalation.Store
+	Languages     *LanguageDetector
+	Assessor      *Assessor
+	Classifier    Classifier // optional
+	Route         RouteConfig
+	Metrics       *metrics.Metrics
+	Log           *slog.Logger
 }
 
-// Work processes one message. A message that no longer exists (erased on request) cancels the job
-// instead of retrying it.
+// NewPipeline returns the worker.
+func NewPipeline(d PipelineDeps) *Pipeline {
+	return &Pipeline{pool: d.Pool, conversations: d.Conversations, escalations: d.Escalations, languages: d.Languages,
+		assessor: d.Assessor, classifier: d.Classifier, route: d.Route, metrics: d.Metrics, log: d.Log}
+}
+
+// Timeout bounds one run: the model's two attempts and the database work, with room to spare.
+func (p *Pipeline) Timeout(*river.Job[conversation.ProcessArgs]) time.Duration {
+	return 90 * time.Second
+}
+
+// Work processes one message. A message that no longer exists (erased on request) cancels the job.
 func (p *Pipeline) Work(ctx context.Context, job *river.Job[conversation.ProcessArgs]) error {
 	msg, err := p.conversations.ForProcessing(ctx, job.Args.MessageID)
 	if assistant.ErrorCode(err) == assistant.ENOTFOUND {
@@ -41,27 +71,123 @@ func (p *Pipeline) Work(ctx context.Context, job *river.Job[conversation.Process
 	if err != nil {
 		return err
 	}
+	if msg.Processed {
+		p.log.InfoContext(ctx, "message already processed", "message_id", msg.MessageID, "attempt", job.Attempt)
+		return nil
+	}
 
 	lang := p.detectLanguage(msg)
+	in := Input{Text: msg.Text, Lang: lang.Language, Context: turns(msg.Context), ContactName: msg.ContactName}
+	a := p.assess(ctx, in)
 
-	first, err := p.conversations.RecordLanguage(ctx, msg, conversation.Language{
-		Code:       lang.Language,
-		Confidence: lang.Confidence,
-		Source:     lang.Source,
-		Script:     lang.Script,
-		Teach:      lang.Confident() || msg.ConversationLanguage == "",
-	})
+	open, err := p.escalations.Open(ctx, msg.ConversationID)
 	if err != nil {
 		return err
 	}
-	if first {
-		p.metrics.MessagesLanguage.WithLabelValues(labelOr(lang.Language, "unknown"), lang.Source).Inc()
+	prev, err := previousSentiment(ctx, p.pool, msg.ConversationID, msg.MessageID)
+	if err != nil {
+		return err
+	}
+	d := Route(a, State{Open: open, PreviousNegative: prev == sentiment.Negative, Language: lang.Language, Script: lang.Script}, p.route)
+
+	done, err := p.record(ctx, msg, lang, a, d)
+	if err != nil {
+		return err
+	}
+	if done {
+		p.count(lang, a, d)
 	}
 	p.log.InfoContext(ctx, "message processed",
 		"message_id", msg.MessageID, "conversation_id", msg.ConversationID, "attempt", job.Attempt,
-		"language", lang.Language, "language_confidence", lang.Confidence, "language_source", lang.Source,
-		"rerun", msg.Processed)
+		"language", lang.Language, "language_source", lang.Source, "urgency", a.Urgency, "intent", a.Intent,
+		"red_flags", flagNames(a.RedFlags), "distress", a.Distress, "source", a.Source, "failure", a.Failure,
+		"action", d.Action, "rerun", !done)
 	return nil
+}
+
+// assess runs the rules, then the model when there is one. A model failure leaves the rules'
+// assessment standing, marked classifier_unavailable, so that routing escalates when in doubt.
+func (p *Pipeline) assess(ctx context.Context, in Input) Assessment {
+	start := time.Now()
+	a := p.assessor.Assess(in)
+	p.metrics.RulesAssessment.Observe(metrics.Since(start))
+	if p.classifier == nil {
+		return a
+	}
+	m, err := p.classifier.Classify(ctx, in)
+	if err != nil {
+		outcome := "error"
+		var verr *ValidationError
+		switch {
+		case errors.Is(err, ErrCircuitOpen):
+			outcome = "circuit_open"
+		case errors.As(err, &verr):
+			outcome = "invalid"
+		case errors.Is(err, context.DeadlineExceeded):
+			outcome = "timeout"
+		}
+		p.metrics.Classifier.WithLabelValues(outcome).Inc()
+		a.Failure = FailureClassifier
+		a.Model = &ModelProvenance{Model: m.Model, PromptVersion: m.PromptVersion, LatencyMS: m.Latency.Milliseconds(),
+			Redacted: m.Redacted, Error: outcome}
+		// The error can quote the model's answer, never the patient's text; it is logged without it.
+		p.log.WarnContext(ctx, "model classifier failed; the rules stand", "outcome", outcome, "attempts", m.Attempts)
+		return a
+	}
+	p.metrics.Classifier.WithLabelValues("ok").Inc()
+	p.metrics.ModelLatency.Observe(m.Latency.Seconds())
+	return Merge(a, m)
+}
+
+// record stores language, assessment, escalation and reply in one transaction. It reports false when
+// another run of the job stored them first.
+func (p *Pipeline) record(ctx context.Context, msg conversation.Pending, lang Detection, a Assessment, d Decision) (bool, error) {
+	stored := false
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		first, err := p.conversations.RecordLanguageTx(ctx, tx, msg, conversation.Language{
+			Code: lang.Language, Confidence: lang.Confidence, Source: lang.Source, Script: lang.Script,
+			Teach: lang.Confident() || msg.ConversationLanguage == "",
+		})
+		if err != nil || !first {
+			return err
+		}
+		if _, err := insertAssessmentTx(ctx, tx, msg.MessageID, msg.ConversationID, a, d); err != nil {
+			return err
+		}
+		if d.Escalate {
+			reasons := make([]escalation.Reason, len(d.Reasons))
+			for i, r := range d.Reasons {
+				r.MessageID = msg.MessageID
+				reasons[i] = r
+			}
+			if _, err := p.escalations.EnqueueTx(ctx, tx, msg.ConversationID, string(d.Level), reasons, time.Now()); err != nil {
+				return err
+			}
+		}
+		if d.Reply != nil {
+			if _, _, err := p.conversations.AddReplyTx(ctx, tx, conversation.Reply{
+				ConversationID: msg.ConversationID, InReplyTo: msg.MessageID, Channel: msg.Channel,
+				Kind: d.Reply.Kind, Text: d.Reply.Text, Language: d.Reply.Language,
+			}); err != nil {
+				return err
+			}
+		}
+		stored = true
+		return nil
+	})
+	if err != nil {
+		return false, store.Classify("triage: record", err)
+	}
+	return stored, nil
+}
+
+func (p *Pipeline) count(lang Detection, a Assessment, d Decision) {
+	p.metrics.MessagesLanguage.WithLabelValues(labelOr(lang.Language, "unknown"), lang.Source).Inc()
+	p.metrics.Assessments.WithLabelValues(string(a.Urgency), a.Source).Inc()
+	p.metrics.Decisions.WithLabelValues(d.Action).Inc()
+	for _, f := range a.RedFlags {
+		p.metrics.RedFlags.WithLabelValues(f.Name).Inc()
+	}
 }
 
 // detectLanguage tells the message's language, with the conversation's as the prior for short text.
@@ -70,6 +196,22 @@ func (p *Pipeline) detectLanguage(msg conversation.Pending) Detection {
 	d := p.languages.Detect(msg.Text, msg.ConversationLanguage)
 	p.metrics.LanguageDetection.Observe(metrics.Since(start))
 	return d
+}
+
+func turns(ts []conversation.Turn) []Turn {
+	out := make([]Turn, len(ts))
+	for i, t := range ts {
+		out[i] = Turn{From: t.From, Text: t.Text}
+	}
+	return out
+}
+
+func flagNames(flags []RedFlag) []string {
+	out := make([]string, len(flags))
+	for i, f := range flags {
+		out[i] = f.Name
+	}
+	return out
 }
 
 func labelOr(s, def string) string {

@@ -47,6 +47,7 @@ type RedFlag struct {
 	End       int                `json:"end"`
 	Turn      int                `json:"turn"` // -1: in this message; otherwise carried from the context
 	Modifiers []lexicon.Modifier `json:"modifiers,omitempty"`
+	Source    string             `json:"source,omitempty"` // "model" when only the model saw it
 }
 
 // RulesResult is what the safety rules found in a message and its context.
@@ -387,6 +388,13 @@ func langsOf(findings []Finding) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+func (r RulesResult) text() string {
+	if r.doc == nil {
+		return ""
+	}
+	return r.doc.Text
 }
 
 // String summarises a result for test failures, without the patient's words.

@@ -29,7 +29,7 @@ func TestMigrateAndKeys(t *testing.T) {
 		t.Fatalf("migrate: %q, %v", out, err)
 	}
 	out, _, err = ctl(t, url, "migrate", "status")
-	if err != nil || !strings.Contains(out, "version 1 of 1") {
+	if err != nil || !strings.Contains(out, "schema version") || !strings.Contains(out, "River migrations current: true") {
 		t.Fatalf("migrate status: %q, %v", out, err)
 	}
 	if _, _, err := ctl(t, url, "db", "check"); err != nil {

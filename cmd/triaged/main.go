@@ -25,7 +25,9 @@ import (
 	"github.com/clinictriage/assistant/apikey"
 	"github.com/clinictriage/assistant/config"
 	"github.com/clinictriage/assistant/conversation"
+	"github.com/clinictriage/assistant/escalation"
 	"github.com/clinictriage/assistant/metrics"
+	"github.com/clinictriage/assistant/prompts"
 	"github.com/clinictriage/assistant/store"
 	"github.com/clinictriage/assistant/triage"
 )
@@ -69,7 +71,16 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 	if err != nil {
 		return err
 	}
-	log.Info("language models loaded", "languages", cfg.Languages, "ms", time.Since(start).Milliseconds())
+	assessor, err := triage.NewAssessor()
+	if err != nil {
+		return err
+	}
+	classifier, err := newClassifier(cfg)
+	if err != nil {
+		return err
+	}
+	log.Info("language models and rules loaded", "languages", cfg.Languages, "ms", time.Since(start).Milliseconds(),
+		"model", cfg.LLM.Model, "redact", cfg.LLM.Redact)
 
 	m := metrics.New()
 	workers := river.NewWorkers()
@@ -83,10 +94,19 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 		return fmt.Errorf("jobs: %w", err)
 	}
 	conversations := conversation.NewStore(pool, jobs)
-	river.AddWorker(workers, triage.NewPipeline(conversations, languages, m, log.With("component", "pipeline")))
+	escalations := escalation.NewStore(pool, escalation.SLA{
+		Emergency: cfg.SLAEmergency, Urgent: cfg.SLAUrgent, Soon: cfg.SLASoon, Routine: cfg.SLARoutine,
+	})
+	river.AddWorker(workers, triage.NewPipeline(triage.PipelineDeps{
+		Pool: pool, Conversations: conversations, Escalations: escalations, Languages: languages,
+		Assessor: assessor, Classifier: classifier, Metrics: m, Log: log.With("component", "pipeline"),
+		Route: triage.RouteConfig{EmergencyNumber: cfg.EmergencyNumber, SLA: escalations.SLA(), DefaultLanguage: cfg.DefaultLanguage},
+	}))
 
 	handler := api.New(api.Deps{
+		Pool:          pool,
 		Conversations: conversations,
+		Escalations:   escalations,
 		Keys:          apikey.NewStore(pool),
 		Ready:         migrator.Ready,
 		Metrics:       m,
@@ -149,6 +169,21 @@ func shutdown(timeout time.Duration, srv *http.Server, jobs *river.Client[pgx.Tx
 	}
 	log.Info("stopped")
 	return errors.Join(errs...)
+}
+
+// newClassifier builds the model classifier when a model is configured; nil means rules only.
+func newClassifier(cfg config.Config) (triage.Classifier, error) {
+	if !cfg.LLM.Enabled() {
+		return nil, nil
+	}
+	prompt, err := prompts.Get("classifier", cfg.LLM.PromptVersion)
+	if err != nil {
+		return nil, fmt.Errorf("TRIAGE_PROMPT_VERSION: %w", err)
+	}
+	return triage.NewLLMClassifier(triage.LLMConfig{
+		BaseURL: cfg.LLM.BaseURL, Model: cfg.LLM.Model, APIKey: cfg.LLM.APIKey, Timeout: cfg.LLM.Timeout,
+		Redact: cfg.LLM.Redact, Prompt: prompt,
+	})
 }
 
 // connect opens the pool, waiting up to a minute for a database that is still starting (containers

@@ -81,6 +81,7 @@ func TestServiceEndToEnd(t *testing.T) {
 		return out.ConversationID
 	}
 	type message struct {
+		Direction      string     `json:"direction"`
 		Language       *string    `json:"language"`
 		LanguageSource *string    `json:"language_source"`
 		ProcessedAt    *time.Time `json:"processed_at"`
@@ -102,18 +103,23 @@ func TestServiceEndToEnd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var inbound []message
 			processed := 0
 			for _, m := range conv.Messages {
+				if m.Direction != "inbound" {
+					continue
+				}
+				inbound = append(inbound, m)
 				if m.ProcessedAt != nil {
 					processed++
 				}
 			}
-			if len(conv.Messages) == n && processed == n {
-				return conv.Messages
+			if len(inbound) == n && processed == n {
+				return inbound
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		t.Fatalf("messages of %s not processed within 30s", convID)
+		t.Fatalf("messages of %s not processed within 30s; logs:\n%s", convID, logs)
 		return nil
 	}
 

@@ -1,0 +1,158 @@
+package triage
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Reply kinds the bot sends.
+const (
+	ReplyEmergency = "emergency" // call the emergency number now
+	ReplyHolding   = "holding"   // a nurse will answer within the level's time
+	ReplySelfHarm  = "self_harm" // a holding reply that also says what to do if in danger
+	ReplyHuman     = "human"     // a person will answer
+	ReplyNoAnswer  = "no_answer" // the bot cannot answer; the team will
+)
+
+// replyTexts holds each reply in each language. {number} is the emergency number and {wait} the time
+// a nurse will take, both filled in by ReplyText. Hindi has a Latin-script version for patients who
+// write it so ("hi-Latn").
+var replyTexts = map[string]map[string]string{
+	"en": {
+		ReplyEmergency: "This could be an emergency. Call {number} now or go to the nearest emergency department. Do not wait for a reply here. A nurse has been alerted.",
+		ReplyHolding:   "Thank you for your message. A nurse will reply within {wait}. If you get worse, call {number}.",
+		ReplySelfHarm:  "Thank you for telling us. A nurse will contact you within {wait}. If you might act on these thoughts or you are in danger, call {number} now.",
+		ReplyHuman:     "Thank you. A member of our team will reply within {wait}.",
+		ReplyNoAnswer:  "Thank you for your message. A member of our team will reply within {wait}.",
+	},
+	"es": {
+		ReplyEmergency: "Esto podría ser una emergencia. Llame al {number} ahora o vaya a la sala de urgencias más cercana. No espere una respuesta aquí. Ya avisamos a una enfermera.",
+		ReplyHolding:   "Gracias por su mensaje. Una enfermera le responderá en {wait}. Si empeora, llame al {number}.",
+		ReplySelfHarm:  "Gracias por contárnoslo. Una enfermera se comunicará con usted en {wait}. Si cree que podría actuar según estos pensamientos o está en peligro, llame al {number} ahora.",
+		ReplyHuman:     "Gracias. Una persona de nuestro equipo le responderá en {wait}.",
+		ReplyNoAnswer:  "Gracias por su mensaje. Una persona de nuestro equipo le responderá en {wait}.",
+	},
+	"pt": {
+		ReplyEmergency: "Isto pode ser uma emergência. Ligue para {number} agora ou vá ao pronto-socorro mais próximo. Não espere uma resposta aqui. Uma enfermeira já foi avisada.",
+		ReplyHolding:   "Obrigado pela sua mensagem. Uma enfermeira vai responder em até {wait}. Se piorar, ligue para {number}.",
+		ReplySelfHarm:  "Obrigado por nos contar. Uma enfermeira vai entrar em contato em até {wait}. Se você achar que pode agir de acordo com esses pensamentos ou estiver em perigo, ligue para {number} agora.",
+		ReplyHuman:     "Obrigado. Uma pessoa da nossa equipe vai responder em até {wait}.",
+		ReplyNoAnswer:  "Obrigado pela sua mensagem. Uma pessoa da nossa equipe vai responder em até {wait}.",
+	},
+	"fr": {
+		ReplyEmergency: "Il peut s'agir d'une urgence. Appelez le {number} maintenant ou rendez-vous aux urgences les plus proches. N'attendez pas de réponse ici. Une infirmière a été prévenue.",
+		ReplyHolding:   "Merci pour votre message. Une infirmière vous répondra d'ici {wait}. Si votre état s'aggrave, appelez le {number}.",
+		ReplySelfHarm:  "Merci de nous en avoir parlé. Une infirmière vous contactera d'ici {wait}. Si vous pensez passer à l'acte ou si vous êtes en danger, appelez le {number} maintenant.",
+		ReplyHuman:     "Merci. Une personne de notre équipe vous répondra d'ici {wait}.",
+		ReplyNoAnswer:  "Merci pour votre message. Une personne de notre équipe vous répondra d'ici {wait}.",
+	},
+	"de": {
+		ReplyEmergency: "Das könnte ein Notfall sein. Rufen Sie jetzt die {number} an oder gehen Sie in die nächste Notaufnahme. Warten Sie nicht auf eine Antwort hier. Eine Pflegekraft ist informiert.",
+		ReplyHolding:   "Danke für Ihre Nachricht. Eine Pflegekraft antwortet Ihnen innerhalb von {wait}. Wenn es schlimmer wird, rufen Sie die {number} an.",
+		ReplySelfHarm:  "Danke, dass Sie uns das sagen. Eine Pflegekraft meldet sich innerhalb von {wait} bei Ihnen. Wenn Sie fürchten, diesen Gedanken zu folgen, oder in Gefahr sind, rufen Sie jetzt die {number} an.",
+		ReplyHuman:     "Danke. Jemand aus unserem Team antwortet Ihnen innerhalb von {wait}.",
+		ReplyNoAnswer:  "Danke für Ihre Nachricht. Jemand aus unserem Team antwortet Ihnen innerhalb von {wait}.",
+	},
+	"hi": {
+		ReplyEmergency: "यह आपातकाल हो सकता है। अभी {number} पर कॉल करें या सबसे नज़दीकी इमरजेंसी विभाग जाएँ। यहाँ जवाब का इंतज़ार न करें। नर्स को सूचित कर दिया गया है।",
+		ReplyHolding:   "आपके संदेश के लिए धन्यवाद। एक नर्स {wait} के अंदर जवाब देगी। अगर हालत बिगड़े तो {number} पर कॉल करें।",
+		ReplySelfHarm:  "हमें बताने के लिए धन्यवाद। एक नर्स {wait} के अंदर आपसे संपर्क करेगी। अगर आपको लगता है कि आप इन विचारों पर अमल कर सकते हैं या आप खतरे में हैं, तो अभी {number} पर कॉल करें।",
+		ReplyHuman:     "धन्यवाद। हमारी टीम का कोई सदस्य {wait} के अंदर जवाब देगा।",
+		ReplyNoAnswer:  "आपके संदेश के लिए धन्यवाद। हमारी टीम का कोई सदस्य {wait} के अंदर जवाब देगा।",
+	},
+	"hi-Latn": {
+		ReplyEmergency: "Yeh emergency ho sakti hai. Abhi {number} par call karein ya sabse nazdeeki emergency mein jaayein. Yahan jawab ka intezaar na karein. Nurse ko bata diya gaya hai.",
+		ReplyHolding:   "Aapke message ke liye dhanyavaad. Ek nurse {wait} ke andar jawab degi. Agar haalat bigde to {number} par call karein.",
+		ReplySelfHarm:  "Humein batane ke liye dhanyavaad. Ek nurse {wait} ke andar aapse sampark karegi. Agar aapko lagta hai ki aap in vichaaron par amal kar sakte hain ya aap khatre mein hain, to abhi {number} par call karein.",
+		ReplyHuman:     "Dhanyavaad. Hamari team ka koi sadasya {wait} ke andar jawab dega.",
+		ReplyNoAnswer:  "Aapke message ke liye dhanyavaad. Hamari team ka koi sadasya {wait} ke andar jawab dega.",
+	},
+	"ar": {
+		ReplyEmergency: "قد تكون هذه حالة طارئة. اتصل بالرقم {number} الآن أو توجّه إلى أقرب قسم طوارئ. لا تنتظر الرد هنا. تم إبلاغ الممرضة.",
+		ReplyHolding:   "شكراً لرسالتك. ستردّ عليك ممرضة خلال {wait}. إذا ساءت حالتك، اتصل بالرقم {number}.",
+		ReplySelfHarm:  "شكراً لأنك أخبرتنا. ستتواصل معك ممرضة خلال {wait}. إذا شعرت أنك قد تتصرف بناءً على هذه الأفكار أو كنت في خطر، اتصل بالرقم {number} الآن.",
+		ReplyHuman:     "شكراً. سيردّ عليك أحد أفراد فريقنا خلال {wait}.",
+		ReplyNoAnswer:  "شكراً لرسالتك. سيردّ عليك أحد أفراد فريقنا خلال {wait}.",
+	},
+}
+
+// ReplyLanguages are the languages replies exist in (the supported ones, with Hindi in both scripts).
+func ReplyLanguages() []string {
+	return []string{"en", "es", "pt", "fr", "de", "hi", "hi-Latn", "ar"}
+}
+
+// ReplyText renders a reply in the patient's language (falling back to fallback, then English), with
+// the emergency number and the waiting time in words of that language.
+func ReplyText(kind, lang, script, fallback, number string, wait time.Duration) string {
+	key := lang
+	if lang == "hi" && script == "Latn" {
+		key = "hi-Latn"
+	}
+	texts, ok := replyTexts[key]
+	if !ok {
+		key = fallback
+		if texts, ok = replyTexts[fallback]; !ok {
+			key, texts = "en", replyTexts["en"]
+		}
+	}
+	text := texts[kind]
+	if text == "" {
+		text = replyTexts["en"][kind]
+	}
+	return strings.NewReplacer("{number}", number, "{wait}", waitWords(key, wait)).Replace(text)
+}
+
+// waitWords says a duration in a language: whole hours when it is a multiple of an hour, else minutes.
+func waitWords(lang string, d time.Duration) string {
+	n, hours := int(d.Minutes()), false
+	if d >= time.Hour && d%time.Hour == 0 {
+		n, hours = int(d.Hours()), true
+	}
+	unit := func(minute1, minutes, hour1, hours1 string) string {
+		switch {
+		case hours && n == 1:
+			return fmt.Sprintf("1 %s", hour1)
+		case hours:
+			return fmt.Sprintf("%d %s", n, hours1)
+		case n == 1:
+			return fmt.Sprintf("1 %s", minute1)
+		}
+		return fmt.Sprintf("%d %s", n, minutes)
+	}
+	switch lang {
+	case "es":
+		return unit("minuto", "minutos", "hora", "horas")
+	case "pt":
+		return unit("minuto", "minutos", "hora", "horas")
+	case "fr":
+		return unit("minute", "minutes", "heure", "heures")
+	case "de":
+		return unit("Minute", "Minuten", "Stunde", "Stunden")
+	case "hi":
+		return unit("मिनट", "मिनट", "घंटे", "घंटे")
+	case "hi-Latn":
+		return unit("minute", "minute", "ghante", "ghante")
+	case "ar":
+		return arabicCount(n, hours)
+	}
+	return unit("minute", "minutes", "hour", "hours")
+}
+
+// arabicCount follows Arabic number agreement: one, two (dual), three to ten (plural), eleven and
+// more (singular).
+func arabicCount(n int, hours bool) string {
+	one, two, few, many := "دقيقة واحدة", "دقيقتين", "دقائق", "دقيقة"
+	if hours {
+		one, two, few, many = "ساعة واحدة", "ساعتين", "ساعات", "ساعة"
+	}
+	switch {
+	case n == 1:
+		return one
+	case n == 2:
+		return two
+	case n >= 3 && n <= 10:
+		return fmt.Sprintf("%d %s", n, few)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

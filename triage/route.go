@@ -1,0 +1,236 @@
+package triage
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/clinictriage/assistant/escalation"
+	"github.com/clinictriage/assistant/sentiment"
+)
+
+// Actions a routing decision takes.
+const (
+	ActionEmergency   = "emergency"   // emergency reply now and a top-priority escalation
+	ActionEscalate    = "escalate"    // escalation and a holding reply
+	ActionAnswer      = "answer"      // the knowledge base answers (lands with the knowledge base)
+	ActionAcknowledge = "acknowledge" // thanks or ok: nothing to do
+	ActionNurse       = "nurse"       // a nurse owns the conversation: the bot stays silent
+)
+
+// RouteConfig holds what routing needs from the deployment.
+type RouteConfig struct {
+	EmergencyNumber string
+	SLA             escalation.SLA
+	DefaultLanguage string
+	// Answer, when set, is the knowledge base: it returns a reply to an answerable message or false.
+	// Until it is set every message the bot would answer goes to the team as no_answer.
+	Answer func(a Assessment, lang string) (Reply, bool)
+}
+
+// State is what routing needs to know about the conversation.
+type State struct {
+	Open             *escalation.Escalation // the open escalation, nil when none
+	PreviousNegative bool                   // the patient's previous message read negative
+	Language         string                 // the message's language
+	Script           string
+}
+
+// Decision is what happens to a message.
+type Decision struct {
+	Action   string              `json:"action"`
+	Escalate bool                `json:"escalate"`
+	Level    Urgency             `json:"level,omitempty"`
+	Reasons  []escalation.Reason `json:"reasons,omitempty"`
+	Reply    *Reply              `json:"reply,omitempty"`
+}
+
+// Reply is a message the bot sends.
+type Reply struct {
+	Kind     string `json:"kind"`
+	Text     string `json:"text"`
+	Language string `json:"language"`
+}
+
+// Route decides, in the order of DESIGN.md: an emergency gets the emergency reply and the top of the
+// queue; urgent, soon, self-harm, a request for a person, persistent anger or confusion, or a model
+// failure the rules cannot clear get an escalation and a holding reply; the rest is for the knowledge
+// base. In a conversation a nurse owns, the bot never replies, but the escalation still rises.
+func Route(a Assessment, st State, cfg RouteConfig) Decision {
+	d := Decision{Level: a.Urgency, Reasons: reasonsFor(a, st)}
+	d.Escalate = len(d.Reasons) > 0 || a.Urgency.Rank() >= Soon.Rank()
+	if d.Escalate && !slices.ContainsFunc(d.Reasons, func(r escalation.Reason) bool { return strings.HasPrefix(r.Code, "urgency:") }) {
+		d.Reasons = append(d.Reasons, reason("urgency:"+string(a.Urgency)))
+	}
+
+	if st.Open.Owned() {
+		d.Action = ActionNurse
+		return d
+	}
+	wait := func() string { return string(Max(d.Level, Routine)) }
+	reply := func(kind string) *Reply {
+		level := wait()
+		if st.Open != nil && Urgency(st.Open.Level).Rank() > Urgency(level).Rank() {
+			level = st.Open.Level // the queue already promises less time
+		}
+		return &Reply{Kind: kind, Language: replyLang(st, cfg), Text: ReplyText(kind, st.Language, st.Script, cfg.DefaultLanguage, cfg.EmergencyNumber, cfg.SLA.For(level))}
+	}
+
+	switch {
+	case a.Urgency == Emergency:
+		d.Action, d.Escalate, d.Reply = ActionEmergency, true, reply(ReplyEmergency)
+	case d.Escalate:
+		d.Action = ActionEscalate
+		switch {
+		case slices.Contains(a.Distress, sentiment.SelfHarm):
+			d.Reply = reply(ReplySelfHarm)
+		case hasReason(d.Reasons, "asked_for_human") && a.Urgency.Rank() < Soon.Rank():
+			d.Reply = reply(ReplyHuman)
+		default:
+			d.Reply = reply(ReplyHolding)
+		}
+		// The patient already knows a nurse will answer: a message that does not raise the level gets
+		// no second holding reply.
+		if st.Open != nil && Urgency(st.Open.Level).Rank() >= a.Urgency.Rank() && !slices.Contains(a.Distress, sentiment.SelfHarm) {
+			d.Reply = nil
+		}
+	case acknowledgement(a):
+		d.Action = ActionAcknowledge
+	default:
+		if cfg.Answer != nil {
+			if r, ok := cfg.Answer(a, replyLang(st, cfg)); ok {
+				d.Action, d.Reply = ActionAnswer, &r
+				return d
+			}
+		}
+		d.Action, d.Escalate = ActionEscalate, true
+		d.Level = Max(a.Urgency, Routine)
+		d.Reasons = append(d.Reasons, reason("no_answer"))
+		if st.Open == nil {
+			d.Reply = reply(ReplyNoAnswer)
+		}
+	}
+	return d
+}
+
+func replyLang(st State, cfg RouteConfig) string {
+	if _, ok := replyTexts[st.Language]; ok {
+		if st.Language == "hi" && st.Script == "Latn" {
+			return "hi-Latn"
+		}
+		return st.Language
+	}
+	return cfg.DefaultLanguage
+}
+
+// reasonsFor lists why a message must reach a person, machine-readable with a sentence beside it.
+func reasonsFor(a Assessment, st State) []escalation.Reason {
+	var out []escalation.Reason
+	for _, f := range a.RedFlags {
+		out = append(out, reason("red_flag:"+f.Name))
+	}
+	if a.Urgency == Emergency || a.Urgency == Urgent {
+		out = append(out, reason("urgency:"+string(a.Urgency)))
+	}
+	if slices.Contains(a.Distress, sentiment.SelfHarm) {
+		out = append(out, reason("distress:self_harm"))
+	}
+	if a.Intent == IntentHuman {
+		out = append(out, reason("asked_for_human"))
+	}
+	for _, f := range []string{sentiment.Anger, sentiment.Confusion} {
+		if slices.Contains(a.Distress, f) && (st.PreviousNegative || a.Intent == IntentHuman) {
+			out = append(out, reason("distress:"+f))
+			if st.PreviousNegative && !hasReason(out, "negative_trend") {
+				out = append(out, reason("negative_trend"))
+			}
+		}
+	}
+	if a.Failure == FailureClassifier && (a.Urgency.Rank() >= Soon.Rank() || a.Intent == IntentSymptom || len(a.Distress) > 0) {
+		out = append(out, reason("classifier_unavailable"))
+	}
+	return out
+}
+
+// FailureClassifier is recorded on an assessment when the model failed and the rules stood alone.
+const FailureClassifier = "classifier_unavailable"
+
+// acknowledgement is a message that needs nothing: thanks, ok, a thumbs up.
+func acknowledgement(a Assessment) bool {
+	if a.Urgency != SelfCare || a.Sentiment == sentiment.Negative || len(a.Distress) > 0 {
+		return false
+	}
+	if a.Intent != IntentOther && a.Intent != IntentFeedback {
+		return false
+	}
+	// Only a message the rules read as chat, and nothing else: one they could not read at all goes
+	// to a person.
+	if len(a.Rules.Cues) == 0 {
+		return false
+	}
+	for _, c := range a.Rules.Cues {
+		if c != "selfcare:chat" {
+			return false
+		}
+	}
+	return !strings.ContainsAny(a.Rules.text(), "?¿؟")
+}
+
+func hasReason(rs []escalation.Reason, code string) bool {
+	return slices.ContainsFunc(rs, func(r escalation.Reason) bool { return r.Code == code })
+}
+
+// reason pairs a code with the sentence a nurse reads.
+func reason(code string) escalation.Reason {
+	return escalation.Reason{Code: code, Text: ReasonText(code)}
+}
+
+// ReasonText is the sentence for a reason code.
+func ReasonText(code string) string {
+	if name, ok := strings.CutPrefix(code, "red_flag:"); ok {
+		if s, ok := redFlagSentences[name]; ok {
+			return "Red flag, current: " + s + "."
+		}
+		return "Red flag, current: " + strings.ReplaceAll(name, "_", " ") + "."
+	}
+	switch code {
+	case "urgency:emergency":
+		return "Assessed as an emergency: possible threat to life or limb now."
+	case "urgency:urgent":
+		return "Assessed as urgent: needs a clinician today."
+	case "urgency:soon":
+		return "Assessed as needing clinical attention within 1-3 days."
+	case "urgency:routine", "urgency:self_care":
+		return "No time pressure."
+	case "distress:self_harm":
+		return "Thoughts of self-harm or suicide."
+	case "distress:anger":
+		return "The patient is angry, and it persists."
+	case "distress:confusion":
+		return "The patient is confused by the answers, and it persists."
+	case "asked_for_human":
+		return "The patient asked to talk to a person."
+	case "no_answer":
+		return "The assistant has no good answer to give: the team should reply."
+	case "classifier_unavailable":
+		return "The model was unavailable; the rules alone could not clear the message."
+	case "negative_trend":
+		return "Negative messages in a row."
+	}
+	return strings.ReplaceAll(code, "_", " ")
+}
+
+var redFlagSentences = map[string]string{
+	"chest_pain":           "chest pain or pressure",
+	"stroke":               "signs of a stroke (face, arm, speech, sudden confusion or vision loss)",
+	"breathing":            "severe difficulty breathing or blue lips",
+	"bleeding":             "severe bleeding that does not stop",
+	"anaphylaxis":          "swelling of lips, tongue or throat after an exposure (anaphylaxis)",
+	"unconscious":          "unconscious or unresponsive",
+	"seizure":              "a seizure now",
+	"self_harm":            "suicidal intent with a plan or means, or self-harm now",
+	"overdose":             "overdose or poisoning",
+	"pregnancy_emergency":  "heavy bleeding or severe pain in pregnancy",
+	"infant_fever":         "a baby under 3 months with fever",
+	"thunderclap_headache": "a sudden, worst-ever headache",
+	"severe_burn":          "severe burns",
+}
