@@ -34,7 +34,8 @@ bench: db build ## language detection benchmark, then ingest throughput, detecti
 	TRIAGE_SHARED_DIR='$(abspath $(SHARED))' go test -run '^$$' -bench . -benchmem ./triage/
 	TEST_DATABASE_URL='$(TEST_DB_URL)' go run ./cmd/triagebench --server bin/triaged --gold $(SHARED)/gold/triage-dev.jsonl
 
-eval: ## language detection on the triage gold set
+eval: ## triage metrics (the configured path: rules, or rules + model) and language detection on the gold set
+	go run ./cmd/triagectl eval triage --gold $(SHARED)/gold/triage-dev.jsonl
 	go run ./cmd/triagectl eval language --gold $(SHARED)/gold/triage-dev.jsonl
 
 lint: ## gofmt, go vet and staticcheck

@@ -47,7 +47,13 @@ func New(d Deps) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(middleware.RequestID(), s.observe, middleware.Recover())
+	e.Use(middleware.RequestID(), s.observe, middleware.RecoverWithConfig(middleware.RecoverConfig{
+		// A panic is a bug: logged as one structured line (its stack names code, never data), answered 500.
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			s.Log.ErrorContext(c.Request().Context(), "panic in handler", "route", c.Path(), "err", err, "stack", string(stack))
+			return err
+		},
+	}))
 
 	e.GET("/healthz", s.healthz)
 	e.GET("/readyz", s.readyz)

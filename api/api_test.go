@@ -18,6 +18,7 @@ import (
 	"github.com/clinictriage/assistant/api"
 	"github.com/clinictriage/assistant/apikey"
 	"github.com/clinictriage/assistant/conversation"
+	"github.com/clinictriage/assistant/escalation"
 	"github.com/clinictriage/assistant/metrics"
 	"github.com/clinictriage/assistant/store"
 	"github.com/clinictriage/assistant/store/storetest"
@@ -38,7 +39,9 @@ func newServer(t *testing.T, pool *pgxpool.Pool, ready func(context.Context) err
 	}
 	logs := &lockedWriter{}
 	h := api.New(api.Deps{
+		Pool:          pool,
 		Conversations: conversation.NewStore(pool, jobs),
+		Escalations:   escalation.NewStore(pool, escalation.DefaultSLA),
 		Keys:          apikey.NewStore(pool),
 		Ready:         ready,
 		Metrics:       metrics.New(),

@@ -16,6 +16,7 @@ import (
 	"github.com/clinictriage/assistant"
 	"github.com/clinictriage/assistant/conversation"
 	"github.com/clinictriage/assistant/escalation"
+	"github.com/clinictriage/assistant/sentiment"
 	"github.com/clinictriage/assistant/triage"
 )
 
@@ -81,8 +82,9 @@ func (s *server) postMessage(c echo.Context) error {
 // conversation's escalation.
 type conversationView struct {
 	*conversation.Conversation
-	Messages   []messageView          `json:"messages"`
-	Escalation *escalation.Escalation `json:"escalation"`
+	Messages       []messageView          `json:"messages"`
+	Escalation     *escalation.Escalation `json:"escalation"`
+	SentimentTrend sentiment.Trend        `json:"sentiment_trend"`
 }
 
 type messageView struct {
@@ -105,12 +107,15 @@ func (s *server) getConversation(c echo.Context) error {
 		return err
 	}
 	view := conversationView{Conversation: conv, Escalation: esc, Messages: make([]messageView, len(conv.Messages))}
+	var scores []float64
 	for i, m := range conv.Messages {
 		view.Messages[i] = messageView{Message: m}
 		if a, ok := assessments[m.ID]; ok {
 			view.Messages[i].Assessment = &a
+			scores = append(scores, a.SentimentScore)
 		}
 	}
+	view.SentimentTrend = sentiment.TrendOf(scores)
 	return c.JSON(http.StatusOK, view)
 }
 

@@ -85,3 +85,32 @@ func TestErrorsNameEveryVariable(t *testing.T) {
 		t.Errorf("default language outside the list: %v", err)
 	}
 }
+
+func TestAssessmentSettings(t *testing.T) {
+	c, err := Load(env(map[string]string{
+		"TRIAGE_EMERGENCY_NUMBER": "112", "TRIAGE_SLA_URGENT": "20m",
+		"TRIAGE_LLM_BASE_URL": "http://localhost:11434/v1", "TRIAGE_LLM_MODEL": "llama3", "TRIAGE_LLM_REDACT": "false",
+		"TRIAGE_LLM_TIMEOUT": "3s", "TRIAGE_PROMPT_VERSION": "v1",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.EmergencyNumber != "112" || c.SLAUrgent != 20*time.Minute || c.SLAEmergency != 5*time.Minute || !c.LLM.Enabled() ||
+		c.LLM.Redact || c.LLM.Timeout != 3*time.Second || c.LLM.Model != "llama3" {
+		t.Fatalf("%+v", c)
+	}
+	if def, _ := Load(env(nil)); def.LLM.Enabled() || !def.LLM.Redact || def.EmergencyNumber != "911" || def.LLM.Timeout != 8*time.Second {
+		t.Fatalf("defaults %+v", def.LLM)
+	}
+	for vars, name := range map[string]map[string]string{
+		"TRIAGE_LLM_MODEL":        {"TRIAGE_LLM_BASE_URL": "https://api.openai.com/v1"},
+		"TRIAGE_LLM_BASE_URL":     {"TRIAGE_LLM_BASE_URL": "not a url", "TRIAGE_LLM_MODEL": "m"},
+		"TRIAGE_EMERGENCY_NUMBER": {"TRIAGE_EMERGENCY_NUMBER": "call 911"},
+		"TRIAGE_LLM_REDACT":       {"TRIAGE_LLM_REDACT": "maybe"},
+		"TRIAGE_SLA_EMERGENCY":    {"TRIAGE_SLA_EMERGENCY": "2h"},
+	} {
+		if _, err := Load(env(name)); err == nil || !strings.Contains(err.Error(), vars) {
+			t.Errorf("%v: error %v does not name %s", name, err, vars)
+		}
+	}
+}

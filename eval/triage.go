@@ -3,6 +3,7 @@ package eval
 import (
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/clinictriage/assistant/sentiment"
 	"github.com/clinictriage/assistant/triage"
@@ -40,20 +41,37 @@ type TriageMiss struct {
 // Assess is whatever produces an assessment for a message: the rules alone, or rules and model.
 type Assess func(triage.Input) triage.Assessment
 
-// Triage runs assess over the gold messages, each with its context, and scores the results.
-func Triage(assess Assess, gold []GoldMessage) TriageReport {
+// Input is the assessment input for a gold message, with its context.
+func (m GoldMessage) Input() triage.Input {
+	in := triage.Input{Text: m.Text, Lang: m.Lang}
+	for _, t := range m.Context {
+		in.Context = append(in.Context, triage.Turn{From: t.From, Text: t.Text})
+	}
+	return in
+}
+
+// Triage runs assess over the gold messages, each with its context, concurrency at a time (a model
+// is slow; the rules are not), and scores the results.
+func Triage(assess Assess, gold []GoldMessage, concurrency int) TriageReport {
 	type outcome struct {
 		gold GoldMessage
 		got  triage.Assessment
 	}
 	outcomes := make([]outcome, len(gold))
-	for i, m := range gold {
-		in := triage.Input{Text: m.Text, Lang: m.Lang}
-		for _, t := range m.Context {
-			in.Context = append(in.Context, triage.Turn{From: t.From, Text: t.Text})
-		}
-		outcomes[i] = outcome{m, assess(in)}
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, concurrency) {
+		wg.Go(func() {
+			for i := range work {
+				outcomes[i] = outcome{gold[i], assess(gold[i].Input())}
+			}
+		})
 	}
+	for i := range gold {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
 
 	score := func(set []outcome) Metrics {
 		var met Metrics

@@ -1,6 +1,8 @@
 package triage
 
 import (
+	"context"
+	"errors"
 	"slices"
 
 	"github.com/clinictriage/assistant/lexicon"
@@ -130,4 +132,31 @@ func (a *Assessor) withContextSelfHarm(feel sentiment.Result, in Input) sentimen
 		return feel
 	}
 	return feel
+}
+
+// Judge assesses with the rules and, when there is one, the model. A model failure leaves the rules'
+// assessment standing, marked classifier_unavailable, so that routing escalates when in doubt.
+func Judge(ctx context.Context, a *Assessor, c Classifier, in Input) (Assessment, string) {
+	rules := a.Assess(in)
+	if c == nil {
+		return rules, ""
+	}
+	m, err := c.Classify(ctx, in)
+	if err == nil {
+		return Merge(rules, m), "ok"
+	}
+	outcome := "error"
+	var verr *ValidationError
+	switch {
+	case errors.Is(err, ErrCircuitOpen):
+		outcome = "circuit_open"
+	case errors.As(err, &verr):
+		outcome = "invalid"
+	case errors.Is(err, context.DeadlineExceeded):
+		outcome = "timeout"
+	}
+	rules.Failure = FailureClassifier
+	rules.Model = &ModelProvenance{Model: m.Model, PromptVersion: m.PromptVersion, LatencyMS: m.Latency.Milliseconds(),
+		Redacted: m.Redacted, Error: outcome}
+	return rules, outcome
 }

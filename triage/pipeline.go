@@ -2,7 +2,6 @@ package triage
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"time"
 
@@ -105,38 +104,21 @@ func (p *Pipeline) Work(ctx context.Context, job *river.Job[conversation.Process
 	return nil
 }
 
-// assess runs the rules, then the model when there is one. A model failure leaves the rules'
-// assessment standing, marked classifier_unavailable, so that routing escalates when in doubt.
+// assess runs the rules, then the model when there is one (see Judge), and counts what happened.
 func (p *Pipeline) assess(ctx context.Context, in Input) Assessment {
 	start := time.Now()
-	a := p.assessor.Assess(in)
-	p.metrics.RulesAssessment.Observe(metrics.Since(start))
-	if p.classifier == nil {
-		return a
-	}
-	m, err := p.classifier.Classify(ctx, in)
-	if err != nil {
-		outcome := "error"
-		var verr *ValidationError
-		switch {
-		case errors.Is(err, ErrCircuitOpen):
-			outcome = "circuit_open"
-		case errors.As(err, &verr):
-			outcome = "invalid"
-		case errors.Is(err, context.DeadlineExceeded):
-			outcome = "timeout"
-		}
+	a, outcome := Judge(ctx, p.assessor, p.classifier, in)
+	switch {
+	case outcome == "":
+		p.metrics.RulesAssessment.Observe(metrics.Since(start))
+	case outcome == "ok":
 		p.metrics.Classifier.WithLabelValues(outcome).Inc()
-		a.Failure = FailureClassifier
-		a.Model = &ModelProvenance{Model: m.Model, PromptVersion: m.PromptVersion, LatencyMS: m.Latency.Milliseconds(),
-			Redacted: m.Redacted, Error: outcome}
-		// The error can quote the model's answer, never the patient's text; it is logged without it.
-		p.log.WarnContext(ctx, "model classifier failed; the rules stand", "outcome", outcome, "attempts", m.Attempts)
-		return a
+		p.metrics.ModelLatency.Observe(float64(a.Model.LatencyMS) / 1000)
+	default:
+		p.metrics.Classifier.WithLabelValues(outcome).Inc()
+		p.log.WarnContext(ctx, "model classifier failed; the rules stand", "outcome", outcome)
 	}
-	p.metrics.Classifier.WithLabelValues("ok").Inc()
-	p.metrics.ModelLatency.Observe(m.Latency.Seconds())
-	return Merge(a, m)
+	return a
 }
 
 // record stores language, assessment, escalation and reply in one transaction. It reports false when

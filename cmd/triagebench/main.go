@@ -39,6 +39,7 @@ import (
 	"github.com/clinictriage/assistant/store"
 	"github.com/clinictriage/assistant/store/storetest"
 	"github.com/clinictriage/assistant/triage"
+	"github.com/clinictriage/assistant/triage/llmtest"
 )
 
 type options struct {
@@ -49,6 +50,9 @@ type options struct {
 	contacts    int
 	conns       int
 	asJSON      bool
+	modelMsgs   int
+	modelDelay  time.Duration
+	workers     int
 }
 
 // Result is what the benchmark prints.
@@ -65,6 +69,16 @@ type Result struct {
 	DetectMeanMicros  float64 `json:"language_detect_mean_us"`
 	DetectAllocsPerOp int64   `json:"language_detect_allocs_per_op"`
 	DetectBytesPerOp  int64   `json:"language_detect_bytes_per_op"`
+	RulesP50Micros    float64 `json:"rules_assess_p50_us"`
+	RulesP95Micros    float64 `json:"rules_assess_p95_us"`
+	RulesMeanMicros   float64 `json:"rules_assess_mean_us"`
+	RulesAllocsPerOp  int64   `json:"rules_assess_allocs_per_op"`
+	ModelWorkers      int     `json:"model_workers"`
+	ModelLatencyMs    int     `json:"model_latency_ms"`
+	ModelMessages     int     `json:"model_messages"`
+	ModelPerSecond    float64 `json:"model_path_per_second"`
+	ModelBound        float64 `json:"model_path_bound_per_second"`
+	ModelRatio        float64 `json:"model_path_ratio"`
 	RSSWarmMB         float64 `json:"server_rss_after_warmup_mb"`
 	RSSAfterMB        float64 `json:"server_rss_after_load_mb"`
 	RSSPeakMB         float64 `json:"server_rss_peak_mb"`
@@ -79,6 +93,9 @@ func main() {
 	flag.IntVar(&o.contacts, "contacts", 1000, "distinct patients the messages come from")
 	flag.IntVar(&o.conns, "conns", 20, "database connections, for the server (TRIAGE_DB_MAX_CONNS) and the raw inserts alike")
 	flag.BoolVar(&o.asJSON, "json", false, "print one JSON object")
+	flag.IntVar(&o.modelMsgs, "model-messages", 160, "messages through the model path (0 skips it)")
+	flag.DurationVar(&o.modelDelay, "model-latency", 800*time.Millisecond, "latency of the test model server")
+	flag.IntVar(&o.workers, "workers", 8, "TRIAGE_WORKERS of the server in the model phase")
 	flag.Parse()
 	if err := run(context.Background(), o); err != nil {
 		fmt.Fprintln(os.Stderr, "triagebench:", err)
@@ -95,6 +112,9 @@ func run(ctx context.Context, o options) error {
 	res.Concurrency, res.Messages = o.concurrency, o.messages
 
 	if err := benchDetection(texts, &res); err != nil {
+		return err
+	}
+	if err := benchRules(texts, &res); err != nil {
 		return err
 	}
 
@@ -168,7 +188,108 @@ func run(ctx context.Context, o options) error {
 	res.Ratio = res.HTTPPerSecond / res.RawPerSecond
 
 	res.RSSAfterMB, res.RSSPeakMB = srv.rss()
+	srv.stop()
+
+	if o.modelMsgs > 0 {
+		if err := benchModelPath(ctx, o, texts, &res); err != nil {
+			return fmt.Errorf("model path: %w", err)
+		}
+	}
 	return report(res, o.asJSON)
+}
+
+// benchRules times the rules and lexicons (no model) on every gold text.
+func benchRules(texts []string, res *Result) error {
+	a, err := triage.NewAssessor()
+	if err != nil {
+		return err
+	}
+	for _, t := range texts {
+		a.Assess(triage.Input{Text: t})
+	}
+	var lat []time.Duration
+	var total time.Duration
+	for range 10 {
+		for _, t := range texts {
+			start := time.Now()
+			a.Assess(triage.Input{Text: t})
+			el := time.Since(start)
+			lat, total = append(lat, el), total+el
+		}
+	}
+	res.RulesP50Micros, res.RulesP95Micros = us(percentile(lat, 50)), us(percentile(lat, 95))
+	res.RulesMeanMicros = us(total / time.Duration(len(lat)))
+	br := testing.Benchmark(func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			a.Assess(triage.Input{Text: texts[i%len(texts)]})
+		}
+	})
+	res.RulesAllocsPerOp = br.AllocsPerOp()
+	return nil
+}
+
+// benchModelPath runs a fresh server whose model answers after a fixed latency, posts messages and
+// measures how fast they are all processed, against the bound the workers allow: workers / latency.
+func benchModelPath(ctx context.Context, o options, texts []string, res *Result) error {
+	answer := llmtest.Answer{Urgency: "soon", Intent: "symptom", Sentiment: "negative", SentimentScore: -0.4, Rationale: "Benchmark."}
+	model := llmtest.New(llmtest.Always(llmtest.Reply{Content: answer.JSON(), Delay: o.modelDelay}))
+	defer model.Close()
+
+	schema, cleanup, err := benchSchema(ctx)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	_, key, err := apikey.NewStore(schema.Pool).Create(ctx, "bench", false)
+	if err != nil {
+		return err
+	}
+	srv, err := startServer(ctx, o, schema.URL(), "TRIAGE_LLM_BASE_URL="+model.BaseURL(), "TRIAGE_LLM_MODEL=bench-model",
+		fmt.Sprintf("TRIAGE_WORKERS=%d", o.workers), "TRIAGE_LLM_TIMEOUT=10s")
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+
+	client := &http.Client{Timeout: 30 * time.Second}
+	start := time.Now()
+	if _, _, err := parallel(o.modelMsgs, 16, func(i int) error {
+		body := fmt.Sprintf(`{"from": "+1777%07d", "message_id": "model-%d", "text": %q}`, i, i, texts[i%len(texts)])
+		req, _ := http.NewRequestWithContext(ctx, "POST", srv.base+"/api/v1/messages", strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusAccepted {
+			return fmt.Errorf("POST answered %d", resp.StatusCode)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(10 * time.Minute)
+	for {
+		var done int
+		if err := schema.Pool.QueryRow(ctx, `SELECT count(*) FROM assessments WHERE source = 'rules+model'`).Scan(&done); err != nil {
+			return err
+		}
+		if done >= o.modelMsgs {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("only %d of %d messages processed", done, o.modelMsgs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	res.ModelWorkers, res.ModelLatencyMs, res.ModelMessages = o.workers, int(o.modelDelay.Milliseconds()), o.modelMsgs
+	res.ModelPerSecond = float64(o.modelMsgs) / elapsed.Seconds()
+	res.ModelBound = float64(o.workers) / o.modelDelay.Seconds()
+	res.ModelRatio = res.ModelPerSecond / res.ModelBound
+	return nil
 }
 
 // rawInsert writes what an accepted message writes (contact, conversation, message, a River job row)
@@ -326,7 +447,7 @@ type server struct {
 	base string
 }
 
-func startServer(ctx context.Context, o options, dbURL string) (*server, error) {
+func startServer(ctx context.Context, o options, dbURL string, env ...string) (*server, error) {
 	bin, err := filepath.Abs(o.server)
 	if err != nil {
 		return nil, err
@@ -340,6 +461,7 @@ func startServer(ctx context.Context, o options, dbURL string) (*server, error) 
 	cmd := exec.CommandContext(ctx, bin)
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TRIAGE_ADDR="+addr,
 		fmt.Sprintf("TRIAGE_DB_MAX_CONNS=%d", o.conns))
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w (run `make build`)", bin, err)
@@ -435,8 +557,13 @@ language detection per message
   %d allocs/op, %d B/op
 server resident memory
   after warm-up %.0f MB   after load %.0f MB   peak %.0f MB   (goal <= 600 MB)
+rules assessment per message (rules, scopes, sentiment, no model)
+  p50 %.1f µs   p95 %.1f µs   mean %.1f µs   %d allocs/op   (goal p50 <= 200 µs)
+model path, test model at %d ms, %d workers, %d messages
+  %.2f msg/s against a bound of %.2f (workers / latency): ratio %.2f   (goal >= 0.9)
 `, r.Messages, r.Concurrency, r.HTTPPerSecond, r.HTTPP50Ms, r.HTTPP99Ms, r.RawPerSecond, r.Ratio,
 		r.DetectP50Micros, r.DetectP95Micros, r.DetectMeanMicros, r.DetectAllocsPerOp, r.DetectBytesPerOp,
-		r.RSSWarmMB, r.RSSAfterMB, r.RSSPeakMB)
+		r.RSSWarmMB, r.RSSAfterMB, r.RSSPeakMB, r.RulesP50Micros, r.RulesP95Micros, r.RulesMeanMicros, r.RulesAllocsPerOp,
+		r.ModelLatencyMs, r.ModelWorkers, r.ModelMessages, r.ModelPerSecond, r.ModelBound, r.ModelRatio)
 	return nil
 }

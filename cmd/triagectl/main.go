@@ -27,6 +27,7 @@ import (
 	"github.com/clinictriage/assistant/apikey"
 	"github.com/clinictriage/assistant/config"
 	"github.com/clinictriage/assistant/eval"
+	"github.com/clinictriage/assistant/prompts"
 	"github.com/clinictriage/assistant/store"
 	"github.com/clinictriage/assistant/triage"
 )
@@ -108,7 +109,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case args[0] == "migrate":
 		return migrate(ctx, cfg, args[1:], log, stdout, stderr)
 	case cmd == "eval triage":
-		return evalTriage(rest, stdout, stderr)
+		return evalTriage(ctx, cfg, rest, stdout, stderr)
 	case cmd == "eval language":
 		return evalLanguage(cfg, rest, stdout, stderr)
 	case cmd == "apikeys create":
@@ -287,12 +288,13 @@ func evalLanguage(cfg config.Config, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-func evalTriage(args []string, stdout, stderr io.Writer) error {
+func evalTriage(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	fs := flags("eval triage", stderr)
 	goldPath := fs.String("gold", "", "gold set in the TRIAGE-SCALE.md format (JSON Lines)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	lang := fs.String("lang", "", "only the messages of this language")
 	verbose := fs.Bool("verbose", false, "show each miss with its text and what the rules found")
+	concurrency := fs.Int("concurrency", 8, "messages assessed at once (matters with a model)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -313,7 +315,15 @@ func evalTriage(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep := eval.Triage(assessor.Assess, gold)
+	// The configured path: rules alone, or rules and the model when TRIAGE_LLM_BASE_URL is set.
+	classifier, path, err := evalClassifier(cfg)
+	if err != nil {
+		return err
+	}
+	rep := eval.Triage(func(in triage.Input) triage.Assessment {
+		a, _ := triage.Judge(ctx, assessor, classifier, in)
+		return a
+	}, gold, *concurrency)
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(rep)
 	}
@@ -321,7 +331,7 @@ func evalTriage(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "%-5s %4d  %8.3f  %8.3f  %8.3f  %8.3f  %8.3f  %8.3f  %8.3f\n", name, m.N, m.EmergencyRecall,
 			m.SelfHarmRecall, m.UrgentPlusRecall, m.OverTriageRate, m.Accuracy, m.MacroF1, m.SentimentAccuracy)
 	}
-	fmt.Fprintf(stdout, "triage on %s (rules only)\n", *goldPath)
+	fmt.Fprintf(stdout, "triage on %s (%s)\n", *goldPath, path)
 	fmt.Fprintln(stdout, "lang     n  emerg_r  selfh_r  urg+_r   over_t   accur    macroF1  sentim")
 	row("all", rep.Metrics)
 	langs := make([]string, 0, len(rep.ByLang))
@@ -345,13 +355,27 @@ func evalTriage(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, line)
 		if *verbose {
 			g := byID[m.ID]
-			var ctx []triage.Turn
-			for _, t := range g.Context {
-				ctx = append(ctx, triage.Turn{From: t.From, Text: t.Text})
-			}
-			a := assessor.Assess(triage.Input{Text: g.Text, Lang: g.Lang, Context: ctx})
+			turns := g.Input().Context
+			a := assessor.Assess(triage.Input{Text: g.Text, Lang: g.Lang, Context: turns})
 			fmt.Fprintf(stdout, "          %q\n          %s | note: %s\n", g.Text, a.Rules.String(), g.Note)
 		}
 	}
 	return nil
+}
+
+// evalClassifier builds the model classifier when one is configured, and names the path evaluated.
+func evalClassifier(cfg config.Config) (triage.Classifier, string, error) {
+	if !cfg.LLM.Enabled() {
+		return nil, "rules only", nil
+	}
+	prompt, err := prompts.Get("classifier", cfg.LLM.PromptVersion)
+	if err != nil {
+		return nil, "", fmt.Errorf("TRIAGE_PROMPT_VERSION: %w", err)
+	}
+	c, err := triage.NewLLMClassifier(triage.LLMConfig{BaseURL: cfg.LLM.BaseURL, Model: cfg.LLM.Model, APIKey: cfg.LLM.APIKey,
+		Timeout: cfg.LLM.Timeout, Redact: cfg.LLM.Redact, Prompt: prompt})
+	if err != nil {
+		return nil, "", err
+	}
+	return c, "rules + model " + cfg.LLM.Model + " with " + prompt.ID(), nil
 }

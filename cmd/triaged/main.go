@@ -88,7 +88,11 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 		Queues:     map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:    workers,
 		JobTimeout: 2 * time.Minute,
-		Logger:     log.With("component", "river"),
+		// A worker that finishes picks up the next queued message within a few milliseconds: with a
+		// slow model, River's default 100 ms pause between fetches would idle every worker that long.
+		FetchCooldown:     10 * time.Millisecond,
+		FetchPollInterval: 500 * time.Millisecond,
+		Logger:            log.With("component", "river"),
 	})
 	if err != nil {
 		return fmt.Errorf("jobs: %w", err)

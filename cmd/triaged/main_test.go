@@ -64,7 +64,11 @@ func TestServiceEndToEnd(t *testing.T) {
 
 	post := func(id, text string) string {
 		t.Helper()
-		body := fmt.Sprintf(`{"from": "+44 7700 900123", "message_id": %q, "text": %q, "name": "Amelia Pond"}`, id, text)
+		from := "+44 7700 900123"
+		if strings.HasSuffix(id, "-3") {
+			from = "+44 7700 900456" // another patient
+		}
+		body := fmt.Sprintf(`{"from": %q, "message_id": %q, "text": %q, "name": "Amelia Pond"}`, from, id, text)
 		req, _ := http.NewRequest("POST", base+"/api/v1/messages", strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+key)
 		resp, err := http.DefaultClient.Do(req)
@@ -134,8 +138,53 @@ func TestServiceEndToEnd(t *testing.T) {
 		t.Errorf("short reply: language %v from %v, want fr from the prior", msgs[1].Language, msgs[1].LanguageSource)
 	}
 
+	// A red flag: the conversation shows the assessment beside the message, the emergency reply and
+	// the escalation at the top of the queue.
+	conv2 := post("e2e-3", "my dad is slurring his words and his face is drooping")
+	waitProcessed(conv2, 1)
+	req, _ := http.NewRequest("GET", base+"/api/v1/conversations/"+conv2, nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var view struct {
+		Messages []struct {
+			Direction  string `json:"direction"`
+			Author     string `json:"author"`
+			ReplyKind  string `json:"reply_kind"`
+			Text       string `json:"text"`
+			Assessment *struct {
+				Urgency  string          `json:"urgency"`
+				RedFlags json.RawMessage `json:"red_flags"`
+				Source   string          `json:"source"`
+			} `json:"assessment"`
+		} `json:"messages"`
+		Escalation *struct {
+			Priority int `json:"priority"`
+			Reasons  []struct {
+				Code, Text string
+			} `json:"reasons"`
+		} `json:"escalation"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&view)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(view.Messages) != 2 || view.Messages[0].Assessment == nil || view.Messages[0].Assessment.Urgency != "emergency" ||
+		!strings.Contains(string(view.Messages[0].Assessment.RedFlags), "stroke") {
+		t.Fatalf("conversation view: %+v", view.Messages)
+	}
+	if r := view.Messages[1]; r.Direction != "outbound" || r.Author != "bot" || r.ReplyKind != "emergency" || !strings.Contains(r.Text, "911") {
+		t.Errorf("reply %+v", r)
+	}
+	if view.Escalation == nil || view.Escalation.Priority != 1 || len(view.Escalation.Reasons) == 0 || view.Escalation.Reasons[0].Text == "" {
+		t.Errorf("escalation %+v", view.Escalation)
+	}
+
 	// River reports a job's completion a moment after the job returns: wait for the counters.
-	for _, want := range []string{`triage_messages_by_language_total{language="fr",source="text"} 1`, `triage_jobs_total{kind="process_message",outcome="completed"} 2`} {
+	for _, want := range []string{`triage_messages_by_language_total{language="fr",source="text"} 1`, `triage_jobs_total{kind="process_message",outcome="completed"} 3`} {
 		deadline := time.Now().Add(10 * time.Second)
 		for !strings.Contains(scrape(t, base), want) {
 			if time.Now().After(deadline) {
@@ -159,7 +208,7 @@ func TestServiceEndToEnd(t *testing.T) {
 	if !strings.Contains(out, `"msg":"stopped"`) {
 		t.Errorf("no clean stop in the logs")
 	}
-	for _, secret := range []string{"fièvre", "tousse", "7700", "900123", "Amelia", "Pond"} {
+	for _, secret := range []string{"fièvre", "tousse", "7700", "900123", "900456", "Amelia", "Pond", "slurring", "drooping"} {
 		if strings.Contains(out, secret) {
 			t.Errorf("logs contain %q", secret)
 		}
