@@ -46,32 +46,30 @@ func NewDoc(text string) *Doc {
 	d := &Doc{Text: text}
 	sentence, clause := 0, 0
 	breakSentence, breakClause := false, false
+	// place returns the sentence and clause of the next token, counting the breaks seen before it.
+	place := func() (int, int) {
+		if breakSentence {
+			sentence++
+			clause++
+		} else if breakClause {
+			clause++
+		}
+		breakSentence, breakClause = false, false
+		return sentence, clause
+	}
 	i := 0
 	for i < len(text) {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
 		case isWordRune(r) || isDigit(r):
-			start := i
 			end := scanWord(text, i)
-			if breakSentence {
-				sentence++
-				clause++
-			} else if breakClause {
-				clause++
-			}
-			breakSentence, breakClause = false, false
-			d.addWord(text[start:end], start, end, sentence, clause)
+			sn, cl := place()
+			d.addWord(text[i:end], i, end, sn, cl)
 			i = end
 			continue
 		case isEmoji(r):
-			if breakSentence {
-				sentence++
-				clause++
-			} else if breakClause {
-				clause++
-			}
-			breakSentence, breakClause = false, false
-			d.Tokens = append(d.Tokens, Token{Norm: string(r), Start: i, End: i + size, Sentence: sentence, Clause: clause})
+			sn, cl := place()
+			d.Tokens = append(d.Tokens, Token{Norm: string(r), Start: i, End: i + size, Sentence: sn, Clause: cl})
 		case isSentenceEnd(r):
 			breakSentence = true
 		case r == ',' || r == '،' || r == ':' || r == '(' || r == ')':

@@ -410,23 +410,41 @@ func stripComment(line string) string {
 	return line
 }
 
-// cutOutsideQuotes cuts s at the first sepr that is neither quoted nor inside parentheses.
-func cutOutsideQuotes(s string, sepr rune) (string, string, bool) {
+// walk calls fn with every rune of s that is outside quotes and the parenthesis depth around it
+// (an opening parenthesis counts inside, its closing one outside); fn returns true to stop.
+func walk(s string, fn func(i int, r rune, depth int) bool) {
 	inQuote, depth := false, 0
 	for i, r := range s {
 		switch {
 		case r == '"':
 			inQuote = !inQuote
+			continue
 		case inQuote:
+			continue
 		case r == '(':
 			depth++
 		case r == ')':
 			depth--
-		case r == sepr && depth == 0:
-			return s[:i], s[i+utf8.RuneLen(r):], true
+		}
+		if fn(i, r, depth) {
+			return
 		}
 	}
-	return s, "", false
+}
+
+// cutOutsideQuotes cuts s at the first sepr that is neither quoted nor inside parentheses.
+func cutOutsideQuotes(s string, sepr rune) (string, string, bool) {
+	at := -1
+	walk(s, func(i int, r rune, depth int) bool {
+		if r == sepr && depth == 0 {
+			at = i
+		}
+		return at >= 0
+	})
+	if at < 0 {
+		return s, "", false
+	}
+	return s[:at], s[at+utf8.RuneLen(sepr):], true
 }
 
 func splitOutsideQuotes(s string, sepr rune) []string {
@@ -443,22 +461,14 @@ func splitOutsideQuotes(s string, sepr rune) []string {
 
 // closingParen returns the index of the parenthesis that closes the one s starts with, or -1.
 func closingParen(s string) int {
-	inQuote, depth := false, 0
-	for i, r := range s {
-		switch {
-		case r == '"':
-			inQuote = !inQuote
-		case inQuote:
-		case r == '(':
-			depth++
-		case r == ')':
-			depth--
-			if depth == 0 {
-				return i
-			}
+	at := -1
+	walk(s, func(i int, r rune, depth int) bool {
+		if r == ')' && depth == 0 {
+			at = i
 		}
-	}
-	return -1
+		return at >= 0
+	})
+	return at
 }
 
 // splitPieces splits an alternative at white space, keeping quoted phrases whole.

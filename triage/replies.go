@@ -103,40 +103,40 @@ func ReplyText(kind, lang, script, fallback, number string, wait time.Duration) 
 	return strings.NewReplacer("{number}", number, "{wait}", waitWords(key, wait)).Replace(text)
 }
 
+// waitUnits are the words for one minute, minutes, one hour and hours in each language.
+var waitUnits = map[string][4]string{
+	"en":      {"minute", "minutes", "hour", "hours"},
+	"es":      {"minuto", "minutos", "hora", "horas"},
+	"pt":      {"minuto", "minutos", "hora", "horas"},
+	"fr":      {"minute", "minutes", "heure", "heures"},
+	"de":      {"Minute", "Minuten", "Stunde", "Stunden"},
+	"hi":      {"मिनट", "मिनट", "घंटे", "घंटे"},
+	"hi-Latn": {"minute", "minute", "ghante", "ghante"},
+}
+
 // waitWords says a duration in a language: whole hours when it is a multiple of an hour, else minutes.
 func waitWords(lang string, d time.Duration) string {
 	n, hours := int(d.Minutes()), false
 	if d >= time.Hour && d%time.Hour == 0 {
 		n, hours = int(d.Hours()), true
 	}
-	unit := func(minute1, minutes, hour1, hours1 string) string {
-		switch {
-		case hours && n == 1:
-			return fmt.Sprintf("1 %s", hour1)
-		case hours:
-			return fmt.Sprintf("%d %s", n, hours1)
-		case n == 1:
-			return fmt.Sprintf("1 %s", minute1)
-		}
-		return fmt.Sprintf("%d %s", n, minutes)
-	}
-	switch lang {
-	case "es":
-		return unit("minuto", "minutos", "hora", "horas")
-	case "pt":
-		return unit("minuto", "minutos", "hora", "horas")
-	case "fr":
-		return unit("minute", "minutes", "heure", "heures")
-	case "de":
-		return unit("Minute", "Minuten", "Stunde", "Stunden")
-	case "hi":
-		return unit("मिनट", "मिनट", "घंटे", "घंटे")
-	case "hi-Latn":
-		return unit("minute", "minute", "ghante", "ghante")
-	case "ar":
+	if lang == "ar" {
 		return arabicCount(n, hours)
 	}
-	return unit("minute", "minutes", "hour", "hours")
+	u, ok := waitUnits[lang]
+	if !ok {
+		u = waitUnits["en"]
+	}
+	word := u[1]
+	switch {
+	case hours && n == 1:
+		word = u[2]
+	case hours:
+		word = u[3]
+	case n == 1:
+		word = u[0]
+	}
+	return fmt.Sprintf("%d %s", n, word)
 }
 
 // arabicCount follows Arabic number agreement: one, two (dual), three to ten (plural), eleven and
