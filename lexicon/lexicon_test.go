@@ -140,6 +140,7 @@ func TestScopes(t *testing.T) {
 	l := compile(t, map[string]string{"en.txt": `
 flag chest_pain: chest &2 pain*
 flag breath: "cant breathe"
+flag feverish_pee: fever* &8 "burning pee"
 negated forward: no | not | "dont have" | cant
 negated backward: "is gone" | "went away"
 past forward: had
@@ -168,6 +169,7 @@ pseudo all: "no doubt"
 		{"no doubt it is chest pain", nil},
 		{"I cant breathe", nil},
 		{"no. chest pain", nil},
+		{"burning pee, no fever", []Modifier{Negated}},
 	}
 	for _, tc := range cases {
 		d := NewDoc(tc.text)
@@ -183,7 +185,7 @@ pseudo all: "no doubt"
 			t.Errorf("%q: no finding", tc.text)
 			continue
 		}
-		if got := sc.Of(target.Start, target.End); !slices.Equal(got, tc.want) {
+		if got := sc.Of(*target); !slices.Equal(got, tc.want) {
 			t.Errorf("%q: modifiers %v, want %v", tc.text, got, tc.want)
 		}
 	}

@@ -7,8 +7,12 @@ import (
 // Match is one place where a rule's pattern occurs in a document.
 type Match struct {
 	Rule       *Rule
-	Start, End int // token range [Start, End)
+	Start, End int    // token range [Start, End)
+	Parts      []Part // the token ranges of the pattern's elements; the words between them are not part of it
 }
+
+// Part is the token range one element of a pattern matched.
+type Part struct{ Start, End int }
 
 type span struct{ start, end int }
 
@@ -34,8 +38,19 @@ func (l *Lexicon) MatchRules(doc *Doc, rules []*Rule) []Match {
 	m.indexTokens()
 	var out []Match
 	for _, r := range rules {
-		for _, s := range m.patternOcc(r.pattern) {
-			out = append(out, Match{Rule: r, Start: s.start, End: s.end})
+		seen := map[span]bool{}
+		for _, alt := range r.pattern.alts {
+			m.seqMatches(alt, func(whole span, parts []span) {
+				if seen[whole] {
+					return
+				}
+				seen[whole] = true
+				ps := make([]Part, len(parts))
+				for i, p := range parts {
+					ps[i] = Part{p.start, p.end}
+				}
+				out = append(out, Match{Rule: r, Start: whole.start, End: whole.end, Parts: ps})
+			})
 		}
 	}
 	return out
@@ -86,7 +101,7 @@ func (m *matcher) patternOcc(p *pattern) []span {
 	}
 	var out []span
 	for _, s := range p.alts {
-		out = m.seqOcc(s, out)
+		m.seqMatches(s, func(whole span, _ []span) { out = append(out, whole) })
 	}
 	m.occ[p.id], m.done[p.id] = dedupe(out), true
 	return m.occ[p.id]
@@ -135,32 +150,34 @@ func (m *matcher) elemOcc(e *elem) []span {
 	}
 }
 
-// seqOcc appends to out every span where the elements of s occur in order, each joined to the one
-// before as its separator allows, all in one sentence.
-func (m *matcher) seqOcc(s *seq, out []span) []span {
+// seqMatches calls found with every span where the elements of s occur in order, each joined to the
+// one before as its separator allows, all in one sentence, and with the span of each element.
+func (m *matcher) seqMatches(s *seq, found func(whole span, parts []span)) {
 	first := m.elemOcc(s.elems[0])
 	if len(first) == 0 {
-		return out
+		return
 	}
 	rest := make([][]span, len(s.elems))
 	for i := 1; i < len(s.elems); i++ {
 		rest[i] = m.elemOcc(s.elems[i])
 		if len(rest[i]) == 0 {
-			return out
+			return
 		}
 	}
+	parts := make([]span, len(s.elems))
 	for _, f := range first {
-		out = m.extend(s, rest, 1, f, f, out)
+		parts[0] = f
+		m.extend(s, rest, 1, f, parts, found)
 	}
-	return out
 }
 
-func (m *matcher) extend(s *seq, rest [][]span, i int, prev, whole span, out []span) []span {
+func (m *matcher) extend(s *seq, rest [][]span, i int, whole span, parts []span, found func(span, []span)) {
 	if i == len(s.elems) {
-		return append(out, whole)
+		found(whole, parts)
+		return
 	}
 	sentence := m.doc.Tokens[whole.start].Sentence
-	sp := s.seps[i-1]
+	sp, prev := s.seps[i-1], parts[i-1]
 	for _, c := range rest[i] {
 		if m.doc.Tokens[c.start].Sentence != sentence || m.doc.Tokens[c.end-1].Sentence != sentence {
 			continue
@@ -175,7 +192,7 @@ func (m *matcher) extend(s *seq, rest [][]span, i int, prev, whole span, out []s
 		if !ok {
 			continue
 		}
-		out = m.extend(s, rest, i+1, c, span{min(whole.start, c.start), max(whole.end, c.end)}, out)
+		parts[i] = c
+		m.extend(s, rest, i+1, span{min(whole.start, c.start), max(whole.end, c.end)}, parts, found)
 	}
-	return out
 }

@@ -135,15 +135,21 @@ func coveredBy(m Match, by []Match) bool {
 	return false
 }
 
-// Of returns the modifiers whose scope reaches the finding [start, end), in the order of Modifiers.
-// A trigger inside the finding itself does not count: "can't breathe" is not a negated "breathe".
-func (s *Scoping) Of(start, end int) []Modifier {
+// Of returns the modifiers whose scope reaches a finding, in the order of Modifiers: any element of
+// it in a trigger's scope puts the whole finding out of the present ("burning pee, no fever" is not a
+// fever with urinary symptoms). A trigger that is itself one of the finding's words does not count:
+// "can't breathe" is not a negated "breathe".
+func (s *Scoping) Of(m Match) []Modifier {
+	parts := m.Parts
+	if len(parts) == 0 {
+		parts = []Part{{m.Start, m.End}}
+	}
 	var found [4]bool
 	for _, t := range s.triggers {
-		if t.start < end && start < t.end {
-			continue // overlaps the finding
+		if slices.ContainsFunc(parts, func(p Part) bool { return t.start < p.End && p.Start < t.end }) {
+			continue // the trigger is part of what was found
 		}
-		if t.from < end && start < t.to {
+		if slices.ContainsFunc(parts, func(p Part) bool { return t.from < p.End && p.Start < t.to }) {
 			found[slices.Index(Modifiers, t.mod)] = true
 		}
 	}

@@ -128,7 +128,7 @@ func (a *Analyzer) AnalyzeDoc(doc *lexicon.Doc) Result {
 	ordered := slices.Clone(matches)
 	slices.SortStableFunc(ordered, func(x, y lexicon.Match) int { return (y.End - y.Start) - (x.End - x.Start) })
 	for _, m := range ordered {
-		mods := scope.Of(m.Start, m.End)
+		mods := scope.Of(m)
 		switch m.Rule.Kind {
 		case "pos", "neg":
 			if overlaps(taken, m.Start, m.End) {

@@ -137,13 +137,13 @@ func (r *Rules) find(doc *lexicon.Doc, turn int) ([]Finding, *lexicon.Scoping) {
 		case "intent":
 			// "No chest pain" is still about symptoms, but a hypothetical question, someone far away
 			// or an illness long past is not what the patient wants done.
-			for _, mod := range scope.Of(m.Start, m.End) {
+			for _, mod := range scope.Of(m) {
 				if mod != lexicon.Negated {
 					f.Modifiers = append(f.Modifiers, mod)
 				}
 			}
 		default:
-			f.Modifiers = scope.Of(m.Start, m.End)
+			f.Modifiers = scope.Of(m)
 		}
 		out = append(out, f)
 	}
