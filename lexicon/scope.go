@@ -31,6 +31,11 @@ var Modifiers = []Modifier{Negated, Past, Other, Hypothetical}
 //	end <modifier|all>: words where a scope stops ("but", "now", "still")
 //	pseudo all: phrases that contain a trigger but are none ("no doubt", "not only")
 //
+// A trigger reaches only the findings of its own language's rules, and only its own language's
+// terminators and pseudo-triggers shape it: English "no" must not negate Portuguese "dor no peito".
+// A finding in one language under a trigger in another (code-switching) stays current, which errs on
+// the safe side.
+//
 // Scopes also stop at the end of a sentence; a negation or a past tense stops at a comma too, so that
 // "no fever, chest hurts" leaves the chest pain current and "had a heart attack in 2019, need my
 // refill" the refill.
@@ -56,6 +61,7 @@ type Scoping struct {
 
 type trigger struct {
 	mod        Modifier
+	lang       string
 	start, end int // the trigger's own words
 	from, to   int // the words it reaches, [from, to)
 }
@@ -64,34 +70,38 @@ type trigger struct {
 // lexicon holding both findings and scope rules).
 func NewScoping(doc *Doc, matches []Match) *Scoping {
 	s := &Scoping{doc: doc}
-	var pseudo []Match
-	ends := map[Modifier][]bool{}
-	endAll := make([]bool, len(doc.Tokens))
+	// Pseudo-triggers and terminators work within their own language, like the triggers.
+	pseudo := map[string][]Match{}
+	type endKey struct {
+		lang string
+		mod  Modifier // "" for all
+	}
+	ends := map[endKey][]bool{}
 	for _, m := range matches {
 		switch m.Rule.Kind {
 		case "pseudo":
-			pseudo = append(pseudo, m)
+			pseudo[m.Rule.Lang] = append(pseudo[m.Rule.Lang], m)
 		case "end":
-			mark := endAll
+			k := endKey{m.Rule.Lang, ""}
 			if m.Rule.Name != "all" {
-				mod := Modifier(m.Rule.Name)
-				if ends[mod] == nil {
-					ends[mod] = make([]bool, len(doc.Tokens))
-				}
-				mark = ends[mod]
+				k.mod = Modifier(m.Rule.Name)
+			}
+			if ends[k] == nil {
+				ends[k] = make([]bool, len(doc.Tokens))
 			}
 			for i := m.Start; i < m.End; i++ {
-				mark[i] = true
+				ends[k][i] = true
 			}
 		}
 	}
 	for _, m := range matches {
-		mod := Modifier(m.Rule.Kind)
-		if !slices.Contains(Modifiers, mod) || coveredBy(m, pseudo) {
+		mod, lang := Modifier(m.Rule.Kind), m.Rule.Lang
+		if !slices.Contains(Modifiers, mod) || coveredBy(m, pseudo[lang]) {
 			continue
 		}
-		stop := func(i int) bool { return endAll[i] || (ends[mod] != nil && ends[mod][i]) }
-		t := trigger{mod: mod, start: m.Start, end: m.End, from: m.Start, to: m.End}
+		all, own := ends[endKey{lang, ""}], ends[endKey{lang, mod}]
+		stop := func(i int) bool { return (all != nil && all[i]) || (own != nil && own[i]) }
+		t := trigger{mod: mod, lang: lang, start: m.Start, end: m.End, from: m.Start, to: m.End}
 		window := scopeWindow[mod]
 		sentence, clause := doc.Tokens[m.Start].Sentence, doc.Tokens[m.End-1].Clause
 		sameUnit := func(i int) bool {
@@ -111,7 +121,6 @@ func NewScoping(doc *Doc, matches []Match) *Scoping {
 				t.from = i
 			}
 		case "sentence":
-			t.from, t.to = m.Start, m.End
 			for i := m.Start - 1; i >= 0 && doc.Tokens[i].Sentence == sentence; i-- {
 				t.from = i
 			}
@@ -146,6 +155,9 @@ func (s *Scoping) Of(m Match) []Modifier {
 	}
 	var found [4]bool
 	for _, t := range s.triggers {
+		if t.lang != m.Rule.Lang {
+			continue // a trigger reaches findings of its own language only
+		}
 		if slices.ContainsFunc(parts, func(p Part) bool { return t.start < p.End && p.Start < t.end }) {
 			continue // the trigger is part of what was found
 		}

@@ -320,8 +320,13 @@ func estimate(res RulesResult) (Urgency, []string) {
 		if !ok || f.Turn >= 0 || !f.Current() {
 			continue
 		}
-		if f.Kind == "selfcare" && f.Name == "chat" && res.negative {
-			continue // "thanks for nothing": sarcasm, not thanks
+		if f.Kind == "selfcare" && f.Name == "chat" {
+			// Thanks and ok set no level of their own: "cough and a runny nose, ok thanks" is about
+			// the cough. Only a message with nothing else is chat (see byIntent and routing).
+			if !res.negative && !slices.Contains(cues, "selfcare:chat") {
+				cues = append(cues, "selfcare:chat")
+			}
+			continue
 		}
 		if cue := f.Kind + ":" + f.Name; !slices.Contains(cues, cue) {
 			cues = append(cues, cue)
