@@ -35,16 +35,7 @@ func Language(d *triage.LanguageDetector, gold []GoldMessage) LanguageReport {
 	right := map[string]int{}
 	total := 0
 	for _, m := range gold {
-		prior := ""
-		for _, t := range m.Context {
-			if t.From != "patient" {
-				continue
-			}
-			if det := d.Detect(t.Text, prior); det.Confident() || prior == "" {
-				prior = det.Language
-			}
-		}
-		det := d.Detect(m.Text, prior)
+		det := d.Detect(m.Text, conversationPrior(d, m.Input().Context))
 		s := rep.ByLang[m.Lang]
 		s.N++
 		rep.ByLang[m.Lang] = s
@@ -64,4 +55,27 @@ func Language(d *triage.LanguageDetector, gold []GoldMessage) LanguageReport {
 	}
 	sort.Slice(rep.Misses, func(i, j int) bool { return rep.Misses[i].ID < rep.Misses[j].ID })
 	return rep
+}
+
+// conversationPrior is the language the patient's earlier messages teach the conversation, as the
+// pipeline learns it.
+func conversationPrior(d *triage.LanguageDetector, context []triage.Turn) string {
+	prior := ""
+	for _, t := range context {
+		if t.From != "patient" {
+			continue
+		}
+		if det := d.Detect(t.Text, prior); det.Confident() || prior == "" {
+			prior = det.Language
+		}
+	}
+	return prior
+}
+
+// WithLanguage detects each message's language before assessing it, as the pipeline does.
+func WithLanguage(d *triage.LanguageDetector, assess Assess) Assess {
+	return func(in triage.Input) triage.Assessment {
+		in.Lang = d.Detect(in.Text, conversationPrior(d, in.Context)).Language
+		return assess(in)
+	}
 }

@@ -41,9 +41,10 @@ type TriageMiss struct {
 // Assess is whatever produces an assessment for a message: the rules alone, or rules and model.
 type Assess func(triage.Input) triage.Assessment
 
-// Input is the assessment input for a gold message, with its context.
+// Input is the assessment input for a gold message, with its context. The language is left for the
+// caller to detect, as the pipeline does: the gold label is what is measured, not an input.
 func (m GoldMessage) Input() triage.Input {
-	in := triage.Input{Text: m.Text, Lang: m.Lang}
+	in := triage.Input{Text: m.Text}
 	for _, t := range m.Context {
 		in.Context = append(in.Context, triage.Turn{From: t.From, Text: t.Text})
 	}

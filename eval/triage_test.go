@@ -78,7 +78,11 @@ func TestRulesOnDevSetMeetGoals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := Triage(a.Assess, gold, 4)
+	d, err := triage.NewLanguageDetector([]string{"en", "es", "pt", "fr", "de", "hi", "ar"}, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := Triage(WithLanguage(d, a.Assess), gold, 4)
 	m := rep.Metrics
 	t.Logf("%+v", m)
 	for _, check := range []struct {

@@ -31,6 +31,9 @@ type Token struct {
 type Doc struct {
 	Text   string
 	Tokens []Token
+	// Lang is the language the message is written in, when known: its scope triggers reach findings
+	// of every language's rules (a Spanish "no" negates an English word borrowed into Spanish).
+	Lang string
 }
 
 // Span returns the original text of tokens [from, to).

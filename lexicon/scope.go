@@ -31,10 +31,12 @@ var Modifiers = []Modifier{Negated, Past, Other, Hypothetical}
 //	end <modifier|all>: words where a scope stops ("but", "now", "still")
 //	pseudo all: phrases that contain a trigger but are none ("no doubt", "not only")
 //
-// A trigger reaches only the findings of its own language's rules, and only its own language's
-// terminators and pseudo-triggers shape it: English "no" must not negate Portuguese "dor no peito".
-// A finding in one language under a trigger in another (code-switching) stays current, which errs on
-// the safe side.
+// A trigger reaches the findings of its own language's rules, and, when the message is written in the
+// trigger's language (Doc.Lang), the findings of every language: a Spanish "de niño" puts in the past
+// an English rule's "convuls*" that matched the Spanish "convulsiones", but English "no" must not negate
+// Portuguese "dor no peito". Only a language's own terminators and pseudo-triggers shape its triggers.
+// Where the language is unknown, a finding under another language's trigger stays current, which errs
+// on the safe side.
 //
 // Scopes also stop at the end of a sentence; a negation or a past tense stops at a comma too, so that
 // "no fever, chest hurts" leaves the chest pain current and "had a heart attack in 2019, need my
@@ -57,6 +59,7 @@ func IsScopeRule(r *Rule) bool {
 type Scoping struct {
 	doc      *Doc
 	triggers []trigger
+	lang     string
 }
 
 type trigger struct {
@@ -69,7 +72,7 @@ type trigger struct {
 // NewScoping works out the scopes of the trigger matches among matches (as returned by Match over a
 // lexicon holding both findings and scope rules).
 func NewScoping(doc *Doc, matches []Match) *Scoping {
-	s := &Scoping{doc: doc}
+	s := &Scoping{doc: doc, lang: doc.Lang}
 	// Pseudo-triggers and terminators work within their own language, like the triggers.
 	pseudo := map[string][]Match{}
 	type endKey struct {
@@ -155,8 +158,8 @@ func (s *Scoping) Of(m Match) []Modifier {
 	}
 	var found [4]bool
 	for _, t := range s.triggers {
-		if t.lang != m.Rule.Lang {
-			continue // a trigger reaches findings of its own language only
+		if t.lang != m.Rule.Lang && (t.lang != s.lang || s.lang == "") {
+			continue // another language's trigger, in text not written in that language
 		}
 		if slices.ContainsFunc(parts, func(p Part) bool { return t.start < p.End && p.Start < t.end }) {
 			continue // the trigger is part of what was found

@@ -69,6 +69,7 @@ func NewAssessor() (*Assessor, error) {
 // passive self-harm makes the message urgent at least.
 func (a *Assessor) Assess(in Input) Assessment {
 	doc := lexicon.NewDoc(in.Text)
+	doc.Lang = in.Lang
 	feel := a.analyzer.AnalyzeDoc(doc)
 	rules := a.rules.RunDoc(doc, in.Context, feel.Label == sentiment.Negative || slices.Contains(feel.Distress, sentiment.Anger))
 	if feel.SelfHarm == "" && len(in.Context) > 0 {

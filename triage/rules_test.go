@@ -37,8 +37,10 @@ type ruleCase struct {
 func checkRules(t *testing.T, cases []ruleCase) {
 	t.Helper()
 	a := testAssessor(t)
+	d := testDetector(t)
 	for _, tc := range cases {
-		got := a.Assess(Input{Text: tc.text, Context: tc.context})
+		// As in the pipeline, the message's detected language reaches the rules.
+		got := a.Assess(Input{Text: tc.text, Context: tc.context, Lang: d.Detect(tc.text, "").Language})
 		var flags []string
 		for _, f := range got.RedFlags {
 			flags = append(flags, f.Name)

@@ -320,10 +320,14 @@ func evalTriage(ctx context.Context, cfg config.Config, args []string, stdout, s
 	if err != nil {
 		return err
 	}
-	rep := eval.Triage(func(in triage.Input) triage.Assessment {
+	detector, err := triage.NewLanguageDetector(cfg.Languages, cfg.DefaultLanguage)
+	if err != nil {
+		return err
+	}
+	rep := eval.Triage(eval.WithLanguage(detector, func(in triage.Input) triage.Assessment {
 		a, _ := triage.Judge(ctx, assessor, classifier, in)
 		return a
-	}, gold, *concurrency)
+	}), gold, *concurrency)
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(rep)
 	}
@@ -355,8 +359,7 @@ func evalTriage(ctx context.Context, cfg config.Config, args []string, stdout, s
 		fmt.Fprintln(stdout, line)
 		if *verbose {
 			g := byID[m.ID]
-			turns := g.Input().Context
-			a := assessor.Assess(triage.Input{Text: g.Text, Lang: g.Lang, Context: turns})
+			a := eval.WithLanguage(detector, assessor.Assess)(g.Input())
 			fmt.Fprintf(stdout, "          %q\n          %s | note: %s\n", g.Text, a.Rules.String(), g.Note)
 		}
 	}
