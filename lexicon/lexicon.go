@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -49,7 +50,19 @@ type Lexicon struct {
 	prefixes map[string][]int32 // normalised prefix -> term ids of prefix terms
 	maxPre   int
 	patterns []*pattern // every pattern, indexed by id, for per-doc caches
+
+	// alts numbers every alternative of every rule, in rule order; anchors lists, for each term, the
+	// alternatives that can start with it; open lists those that can start with a number or any word,
+	// which are always tried.
+	alts    []altRef
+	anchors map[int32][]int
+	open    []int
+
+	pool sync.Pool // of *matcher
 }
+
+// altRef names one alternative of one rule.
+type altRef struct{ rule, alt int }
 
 type term struct {
 	word   string
@@ -132,7 +145,63 @@ func Compile(files map[string]string) (*Lexicon, error) {
 			return nil, err
 		}
 	}
+	c.lex.indexAnchors()
 	return c.lex, nil
+}
+
+// indexAnchors works out, for every rule alternative, the terms its first element can be.
+func (l *Lexicon) indexAnchors() {
+	l.anchors = map[int32][]int{}
+	memo := map[*pattern]firstSet{}
+	for ri, r := range l.Rules {
+		for ai, alt := range r.pattern.alts {
+			g := len(l.alts)
+			l.alts = append(l.alts, altRef{ri, ai})
+			fs := firstOfElem(alt.elems[0], memo)
+			if fs.open {
+				l.open = append(l.open, g)
+				continue
+			}
+			for id := range fs.terms {
+				l.anchors[id] = append(l.anchors[id], g)
+			}
+		}
+	}
+}
+
+// firstSet is what a pattern can start with: some terms, or (open) anything.
+type firstSet struct {
+	terms map[int32]bool
+	open  bool
+}
+
+func firstOfElem(e *elem, memo map[*pattern]firstSet) firstSet {
+	switch e.kind {
+	case elemTerm:
+		return firstSet{terms: map[int32]bool{e.term: true}}
+	case elemConcept:
+		return firstOfPattern(e.concept, memo)
+	}
+	return firstSet{open: true}
+}
+
+func firstOfPattern(p *pattern, memo map[*pattern]firstSet) firstSet {
+	if fs, ok := memo[p]; ok {
+		return fs
+	}
+	fs := firstSet{terms: map[int32]bool{}}
+	for _, alt := range p.alts {
+		sub := firstOfElem(alt.elems[0], memo)
+		if sub.open {
+			fs = firstSet{open: true}
+			break
+		}
+		for id := range sub.terms {
+			fs.terms[id] = true
+		}
+	}
+	memo[p] = fs
+	return fs
 }
 
 func langOf(file string) string {
@@ -501,4 +570,9 @@ func splitPieces(s string) ([]string, error) {
 		s = s[end:]
 	}
 	return out, nil
+}
+
+// Size reports the compiled lexicon's size: rules, patterns, alternatives and distinct terms.
+func (l *Lexicon) Size() (rules, patterns, alts, terms int) {
+	return len(l.Rules), len(l.patterns), len(l.alts), len(l.terms)
 }

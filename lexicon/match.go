@@ -16,42 +16,82 @@ type Part struct{ Start, End int }
 
 type span struct{ start, end int }
 
-// matcher holds the per-document caches of one Match call.
+// matcher holds the per-document caches of one Match call. Matchers are pooled per lexicon: their
+// arrays, sized to the lexicon, are reset by bumping a generation number instead of clearing them.
 type matcher struct {
-	lex   *Lexicon
-	doc   *Doc
-	byTok [][]int32 // term ids each token matches
-	occ   [][]span  // per pattern id; nil = not computed yet
-	done  []bool
-	terms map[int32][]int // term id -> token positions
+	lex     *Lexicon
+	doc     *Doc
+	gen     uint32
+	occ     [][]span // per pattern id, valid when occGen[id] == gen
+	occGen  []uint32
+	tryGen  []uint32         // per alternative: == gen when it is to be tried
+	terms   map[int32][]span // term id -> the tokens that are it
+	nums    map[*elem][]span
+	scratch [][]span // element spans of the sequences being matched, one buffer per nesting depth
+	depth   int
 }
 
-// Match finds every occurrence of every rule in doc. A rule that occurs several times is reported
-// once per place, in token order.
+func (l *Lexicon) matcher(doc *Doc) *matcher {
+	m, _ := l.pool.Get().(*matcher)
+	if m == nil {
+		m = &matcher{lex: l, occ: make([][]span, len(l.patterns)), occGen: make([]uint32, len(l.patterns)),
+			tryGen: make([]uint32, len(l.alts)), terms: map[int32][]span{}, nums: map[*elem][]span{}}
+	}
+	m.gen++
+	if m.gen == 0 { // wrapped: old marks could read as current
+		clear(m.occGen)
+		clear(m.tryGen)
+		m.gen = 1
+	}
+	m.doc = doc
+	clear(m.terms)
+	clear(m.nums)
+	return m
+}
+
+// Match finds every occurrence of every rule in doc, each rule's in token order. Only the alternatives
+// whose first element can start at a word of doc are tried (see anchors), which keeps the cost close
+// to the size of the message rather than of the lexicon. It is safe for concurrent use.
 func (l *Lexicon) Match(doc *Doc) []Match {
-	return l.MatchRules(doc, l.Rules)
-}
-
-// MatchRules is Match restricted to the given rules of this lexicon.
-func (l *Lexicon) MatchRules(doc *Doc, rules []*Rule) []Match {
-	m := &matcher{lex: l, doc: doc, occ: make([][]span, len(l.patterns)), done: make([]bool, len(l.patterns)), terms: map[int32][]int{}}
+	m := l.matcher(doc)
+	defer func() { m.doc = nil; l.pool.Put(m) }()
 	m.indexTokens()
-	var out []Match
-	for _, r := range rules {
-		seen := map[span]bool{}
-		for _, alt := range r.pattern.alts {
-			m.seqMatches(alt, func(whole span, parts []span) {
-				if seen[whole] {
-					return
-				}
-				seen[whole] = true
-				ps := make([]Part, len(parts))
-				for i, p := range parts {
-					ps[i] = Part{p.start, p.end}
-				}
-				out = append(out, Match{Rule: r, Start: whole.start, End: whole.end, Parts: ps})
-			})
+
+	for _, g := range l.open {
+		m.tryGen[g] = m.gen
+	}
+	for id := range m.terms {
+		for _, g := range l.anchors[id] {
+			m.tryGen[g] = m.gen
 		}
+	}
+	try := m.tryGen
+	var out []Match
+	var seen map[span]bool
+	lastRule := -1
+	for g, mark := range try {
+		if mark != m.gen {
+			continue
+		}
+		ref := l.alts[g]
+		r := l.Rules[ref.rule]
+		if ref.rule != lastRule {
+			seen, lastRule = nil, ref.rule
+		}
+		m.seqMatches(r.pattern.alts[ref.alt], func(whole span, parts []span) {
+			if seen == nil {
+				seen = map[span]bool{}
+			}
+			if seen[whole] {
+				return
+			}
+			seen[whole] = true
+			ps := make([]Part, len(parts))
+			for i, p := range parts {
+				ps[i] = Part{p.start, p.end}
+			}
+			out = append(out, Match{Rule: r, Start: whole.start, End: whole.end, Parts: ps})
+		})
 	}
 	return out
 }
@@ -68,7 +108,7 @@ func (m *matcher) indexTokens() {
 			for _, id := range ids {
 				if !seen[id] {
 					seen[id] = true
-					m.terms[id] = append(m.terms[id], i)
+					m.terms[id] = append(m.terms[id], span{i, i + 1})
 				}
 			}
 		}
@@ -96,14 +136,14 @@ func (m *matcher) indexTokens() {
 
 // patternOcc returns the spans where any alternative of p occurs, computed once per document.
 func (m *matcher) patternOcc(p *pattern) []span {
-	if m.done[p.id] {
+	if m.occGen[p.id] == m.gen {
 		return m.occ[p.id]
 	}
 	var out []span
 	for _, s := range p.alts {
 		m.seqMatches(s, func(whole span, _ []span) { out = append(out, whole) })
 	}
-	m.occ[p.id], m.done[p.id] = dedupe(out), true
+	m.occ[p.id], m.occGen[p.id] = dedupe(out), m.gen
 	return m.occ[p.id]
 }
 
@@ -125,18 +165,16 @@ func dedupe(spans []span) []span {
 func (m *matcher) elemOcc(e *elem) []span {
 	switch e.kind {
 	case elemTerm:
-		pos := m.terms[e.term]
-		out := make([]span, len(pos))
-		for i, p := range pos {
-			out[i] = span{p, p + 1}
-		}
-		return out
+		return m.terms[e.term]
 	case elemNumber:
-		var out []span
-		for i, t := range m.doc.Tokens {
-			if t.IsNum && t.Num >= e.lo && t.Num <= e.hi {
-				out = append(out, span{i, i + 1})
+		out, ok := m.nums[e]
+		if !ok {
+			for i, t := range m.doc.Tokens {
+				if t.IsNum && t.Num >= e.lo && t.Num <= e.hi {
+					out = append(out, span{i, i + 1})
+				}
 			}
+			m.nums[e] = out
 		}
 		return out
 	case elemAny:
@@ -153,32 +191,35 @@ func (m *matcher) elemOcc(e *elem) []span {
 // seqMatches calls found with every span where the elements of s occur in order, each joined to the
 // one before as its separator allows, all in one sentence, and with the span of each element.
 func (m *matcher) seqMatches(s *seq, found func(whole span, parts []span)) {
-	first := m.elemOcc(s.elems[0])
-	if len(first) == 0 {
-		return
-	}
-	rest := make([][]span, len(s.elems))
-	for i := 1; i < len(s.elems); i++ {
-		rest[i] = m.elemOcc(s.elems[i])
-		if len(rest[i]) == 0 {
-			return
+	for _, e := range s.elems {
+		if len(m.elemOcc(e)) == 0 {
+			return // an element that does not occur: no match, at no cost
 		}
 	}
-	parts := make([]span, len(s.elems))
-	for _, f := range first {
+	if m.depth == len(m.scratch) {
+		m.scratch = append(m.scratch, make([]span, 0, 8))
+	}
+	parts := m.scratch[m.depth][:0]
+	for range s.elems {
+		parts = append(parts, span{})
+	}
+	m.scratch[m.depth] = parts
+	m.depth++
+	defer func() { m.depth-- }()
+	for _, f := range m.elemOcc(s.elems[0]) {
 		parts[0] = f
-		m.extend(s, rest, 1, f, parts, found)
+		m.extend(s, 1, f, parts, found)
 	}
 }
 
-func (m *matcher) extend(s *seq, rest [][]span, i int, whole span, parts []span, found func(span, []span)) {
+func (m *matcher) extend(s *seq, i int, whole span, parts []span, found func(span, []span)) {
 	if i == len(s.elems) {
 		found(whole, parts)
 		return
 	}
 	sentence := m.doc.Tokens[whole.start].Sentence
 	sp, prev := s.seps[i-1], parts[i-1]
-	for _, c := range rest[i] {
+	for _, c := range m.elemOcc(s.elems[i]) {
 		if m.doc.Tokens[c.start].Sentence != sentence || m.doc.Tokens[c.end-1].Sentence != sentence {
 			continue
 		}
@@ -193,6 +234,6 @@ func (m *matcher) extend(s *seq, rest [][]span, i int, whole span, parts []span,
 			continue
 		}
 		parts[i] = c
-		m.extend(s, rest, i+1, span{min(whole.start, c.start), max(whole.end, c.end)}, parts, found)
+		m.extend(s, i+1, span{min(whole.start, c.start), max(whole.end, c.end)}, parts, found)
 	}
 }

@@ -1,6 +1,7 @@
 package triage
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -107,5 +108,17 @@ func TestPromptInjectionDoesNotMoveTheRules(t *testing.T) {
 	}
 	if strings.Contains(strings.ToLower(cases[0].text), "ignore") && a.Assess(Input{Text: cases[0].text}).Floor != Emergency {
 		t.Error("the floor must stay emergency")
+	}
+}
+
+// BenchmarkAssess is the rules and lexicons of every language on the gold messages: what each
+// message costs without a model.
+func BenchmarkAssess(b *testing.B) {
+	a := testAssessor(b)
+	rows := readJSONL[struct{ Lang, Text string }](b, filepath.Join(sharedDir(b), "gold", "triage-dev.jsonl"))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		r := rows[i%len(rows)]
+		a.Assess(Input{Text: r.Text, Lang: r.Lang})
 	}
 }
