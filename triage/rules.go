@@ -73,7 +73,7 @@ type Rules struct {
 }
 
 // kinds a rule file may use, besides the scope triggers.
-var ruleKinds = []string{"flag", "part", "answer", "urgent", "soon", "routine", "selfcare", "intent", "resolve", "worse"}
+var ruleKinds = []string{"flag", "part", "answer", "urgent", "soon", "routine", "selfcare", "intent", "resolve", "worse", "except"}
 
 // compounds are red flags made of two parts, which may come from different messages.
 var compounds = []struct {
@@ -118,13 +118,21 @@ func NewRules() (*Rules, error) {
 	return r, nil
 }
 
-// find matches the rules on one text and reports findings with their modifiers.
+// find matches the rules on one text and reports findings with their modifiers. A finding that an
+// `except` rule of the same name overlaps is dropped ("can't breathe through my nose" is not a
+// breathing emergency).
 func (r *Rules) find(doc *lexicon.Doc, turn int) ([]Finding, *lexicon.Scoping) {
 	matches := r.lex.Match(doc)
 	scope := lexicon.NewScoping(doc, matches)
+	var excepts []lexicon.Match
+	for _, m := range matches {
+		if m.Rule.Kind == "except" {
+			excepts = append(excepts, m)
+		}
+	}
 	var out []Finding
 	for _, m := range matches {
-		if lexicon.IsScopeRule(m.Rule) {
+		if lexicon.IsScopeRule(m.Rule) || m.Rule.Kind == "except" || excepted(m, excepts) {
 			continue
 		}
 		f := Finding{
@@ -148,6 +156,15 @@ func (r *Rules) find(doc *lexicon.Doc, turn int) ([]Finding, *lexicon.Scoping) {
 		out = append(out, f)
 	}
 	return out, scope
+}
+
+func excepted(m lexicon.Match, excepts []lexicon.Match) bool {
+	for _, e := range excepts {
+		if e.Rule.Name == m.Rule.Name && e.Start < m.End && m.Start < e.End {
+			return true
+		}
+	}
+	return false
 }
 
 // contextTurns is how many earlier messages the rules read: enough for a question and its answer and

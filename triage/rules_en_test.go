@@ -34,6 +34,10 @@ func TestRulesEnglish(t *testing.T) {
 		{text: "no fever but my chest feels crushed right now", flags: []string{"chest_pain"}},
 		{text: "I had a heart attack in 2019 and now the same crushing chest pain is back", flags: []string{"chest_pain"}},
 
+		// Exceptions: the words of a red flag in a harmless sense.
+		{text: "I can't breathe through my nose with this cold", flags: nil, max: Soon},
+		{text: "can't breathe through my nose and my chest is crushing", flags: []string{"chest_pain"}},
+
 		// Same day, within days, routine, self-care.
 		{text: "my 5 year old has a temp of 39.6 and a headache", urgency: Urgent},
 		{text: "stepped on a rusty nail, cut is deep and gaping", urgency: Urgent},
