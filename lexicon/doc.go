@@ -73,6 +73,8 @@ func NewDoc(text string) *Doc {
 		case isEmoji(r):
 			sn, cl := place()
 			d.Tokens = append(d.Tokens, Token{Norm: string(r), Start: i, End: i + size, Sentence: sn, Clause: cl})
+		case r == '.' && ordinalDot(text, i):
+			breakClause = true // "11. SSW", "3. Tag": a German ordinal, not the end of a sentence
 		case isSentenceEnd(r):
 			breakSentence = true
 		case r == ',' || r == '،' || r == ':' || r == '(' || r == ')':
@@ -112,6 +114,23 @@ func (d *Doc) addWord(raw string, start, end, sentence, clause int) {
 		return
 	}
 	d.Tokens = append(d.Tokens, Token{Norm: norm, Start: start, End: end, Sentence: sentence, Clause: clause})
+}
+
+// ordinalDot reports a dot right after one or two digits and followed by a space and a word: an
+// ordinal ("11. SSW", "2. Woche") rather than the end of a sentence.
+func ordinalDot(text string, i int) bool {
+	digits := 0
+	for j := i - 1; j >= 0 && text[j] >= '0' && text[j] <= '9'; j-- {
+		digits++
+	}
+	if digits == 0 || digits > 2 || (i-digits > 0 && text[i-digits-1] != ' ' && text[i-digits-1] != '\n') {
+		return false
+	}
+	if i+2 >= len(text) || text[i+1] != ' ' {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(text[i+2:])
+	return unicode.IsLetter(r)
 }
 
 // scanWord returns the end of the word starting at i: letters, combining marks and digits, with a

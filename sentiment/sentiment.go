@@ -131,6 +131,11 @@ func (a *Analyzer) AnalyzeDoc(doc *lexicon.Doc) Result {
 		mods := scope.Of(m)
 		switch m.Rule.Kind {
 		case "pos", "neg":
+			// Sentiment words count in the message's own language only ("Kind" is a child in German,
+			// not kindness); emoji (lexicon common) count everywhere.
+			if doc.Lang != "" && m.Rule.Lang != doc.Lang && m.Rule.Lang != "common" {
+				continue
+			}
 			if overlaps(taken, m.Start, m.End) {
 				continue
 			}
