@@ -267,15 +267,26 @@ func Normalize(word string) string {
 	return norm.NFC.String(b.String())
 }
 
-// Variants returns the forms a word may stand for when a letter is repeated three times or more for
-// emphasis: the run cut to two ("bleeeeding" -> "bleeding") and to one ("paaaain" -> "pain"). Words
-// without such a run have none: collapsing every double letter would make "noose" a "nose".
+// Variants returns other forms a word may stand for. A letter repeated three times or more for
+// emphasis is cut to two ("bleeeeding" -> "bleeding") and to one ("paaaain" -> "pain"); collapsing
+// every double letter would make "noose" a "nose". An Arabic word loses the conjunctions, prepositions
+// and article written attached to it ("وحرارته" -> "حرارته", "بالصدر" -> "صدر") when at least three
+// letters remain, so that lexicons list the bare word.
 func Variants(word string) []string {
-	if !hasTripleRun(word) {
-		return nil
+	var out []string
+	if hasTripleRun(word) {
+		out = append(out, squeeze(word, 2), squeeze(word, 1))
 	}
-	return []string{squeeze(word, 2), squeeze(word, 1)}
+	for _, p := range arabicClitics {
+		if rest, ok := strings.CutPrefix(word, p); ok && utf8.RuneCountInString(rest) >= 3 {
+			out = append(out, rest)
+		}
+	}
+	return out
 }
+
+// arabicClitics are the prefixes written attached to Arabic words, longest first (normalised: أ is ا).
+var arabicClitics = []string{"وبال", "وال", "بال", "فال", "كال", "ولل", "لل", "ال", "و", "ف", "ب", "ل", "ك"}
 
 func hasTripleRun(word string) bool {
 	var last rune

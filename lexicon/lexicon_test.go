@@ -50,6 +50,9 @@ func TestVariants(t *testing.T) {
 		"noose":      nil,
 		"paaaain":    {"paain", "pain"},
 		"bleeeeding": {"bleeding", "bleding"},
+		"وحرارته":    {"حرارته"},
+		"بالصدر":     {"صدر", "الصدر"},
+		"ولد":        nil,
 	} {
 		if got := Variants(in); !slices.Equal(got, want) {
 			t.Errorf("%s: %v, want %v", in, got, want)
