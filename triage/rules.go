@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/clinictriage/assistant/lexicon"
 )
@@ -225,7 +226,7 @@ func (r *Rules) RunDoc(doc *lexicon.Doc, context []Turn, negative bool) RulesRes
 		}
 	}
 	if len(carried) > 0 {
-		res.Resolved = resolution(findings)
+		res.Resolved = resolution(text, findings)
 		if res.Resolved == "" {
 			for _, f := range carried {
 				if !slices.Contains(res.Carried, f.Name) {
@@ -299,12 +300,17 @@ func dedupeFlags(flags []RedFlag) []RedFlag {
 
 // resolution tells how this message says an earlier red flag is over, if it does: "recovered" (the
 // person is better now: still same-day care), "past", "elsewhere" or "denied".
-func resolution(findings []Finding) string {
+func resolution(text string, findings []Finding) string {
 	var how []string
 	worse := false
 	for _, f := range findings {
 		switch f.Kind {
 		case "resolve":
+			// A bare "no" denies only as the reply's first word: inside a sentence it is part of
+			// what the patient says ("no, she still isn't breathing right", "saans nahi aa rahi").
+			if f.Name == "denied" && strings.TrimFunc(text[:min(f.Start, len(text))], func(r rune) bool { return !unicode.IsLetter(r) }) != "" {
+				continue
+			}
 			how = append(how, f.Name)
 		case "worse":
 			worse = true
