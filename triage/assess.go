@@ -90,13 +90,21 @@ func (a *Assessor) Assess(in Input) Assessment {
 		Rules:          rules,
 		Feeling:        feel,
 	}
+	// An overdose taken by someone who is thinking of suicide is self-harm happening now.
+	if feel.SelfHarm == sentiment.SelfHarmPassive && slices.ContainsFunc(rules.RedFlags, func(f RedFlag) bool { return f.Name == "overdose" && f.Turn < 0 }) {
+		feel.SelfHarm = sentiment.SelfHarmActive
+		as.SelfHarm = sentiment.SelfHarmActive
+	}
 	switch feel.SelfHarm {
 	case sentiment.SelfHarmActive:
-		for _, e := range feel.Evidence {
-			if e.Flag == "self_harm_active" {
-				as.RedFlags = append(as.RedFlags, RedFlag{Name: "self_harm", Text: e.Text, Start: e.Start, End: e.End, Turn: -1})
-				break
-			}
+		// Show the words of intent, or else those of the thoughts that made an overdose self-harm.
+		i := slices.IndexFunc(feel.Evidence, func(e sentiment.Span) bool { return e.Flag == "self_harm_active" })
+		if i < 0 {
+			i = slices.IndexFunc(feel.Evidence, func(e sentiment.Span) bool { return e.Flag == "self_harm_passive" })
+		}
+		if i >= 0 {
+			e := feel.Evidence[i]
+			as.RedFlags = append(as.RedFlags, RedFlag{Name: "self_harm", Text: e.Text, Start: e.Start, End: e.End, Turn: -1})
 		}
 		as.Floor, as.Urgency = Emergency, Emergency
 		as.Rules.Cues = append(as.Rules.Cues, "red_flag:self_harm")

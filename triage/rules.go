@@ -151,6 +151,15 @@ func (r *Rules) find(doc *lexicon.Doc, turn int) ([]Finding, *lexicon.Scoping) {
 					f.Modifiers = append(f.Modifiers, mod)
 				}
 			}
+		case "routine", "selfcare":
+			// A request is the patient's own even in a message about a relative far away or an old
+			// illness ("my cousin overseas has cancer, should I get checked?"); only a negation or a
+			// hypothetical takes it back.
+			for _, mod := range scope.Of(m) {
+				if mod == lexicon.Negated || mod == lexicon.Hypothetical {
+					f.Modifiers = append(f.Modifiers, mod)
+				}
+			}
 		default:
 			f.Modifiers = scope.Of(m)
 		}

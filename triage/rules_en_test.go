@@ -38,7 +38,13 @@ func TestRulesEnglish(t *testing.T) {
 		{text: "I can't breathe through my nose with this cold", flags: nil, max: Soon},
 		{text: "can't breathe through my nose and my chest is crushing", flags: []string{"chest_pain"}},
 
+		// An overdose with thoughts of suicide is self-harm now.
+		{text: "I swallowed all my sleeping pills because I want to die", flags: []string{"overdose", "self_harm"}, urgency: Emergency},
+
 		// Same day, within days, routine, self-care.
+		{text: "about two weeks now and it's not getting any better", urgency: Soon},
+		{text: "how much nurofen can I give my 4 year old, just a bit of a cold", urgency: SelfCare},
+		{text: "my cousin overseas has thyroid cancer, should I get checked too?", flags: nil, urgency: Routine},
 		{text: "my 5 year old has a temp of 39.6 and a headache", urgency: Urgent},
 		{text: "stepped on a rusty nail, cut is deep and gaping", urgency: Urgent},
 		{text: "coughing for 4 weeks now and it's not getting better", urgency: Soon},
