@@ -75,10 +75,69 @@ func TestRulesGerman(t *testing.T) {
 		{text: "bin mit dem fuß umgeknickt, tut weh", flags: nil, max: Soon},
 		{text: "meine lippe ist noch taub vom zahnarzt", flags: nil, max: Soon},
 
+		// Lay words for chest pain: pulling, stabbing, burning behind the breastbone, tightness, a pain
+		// that goes into the arm; also after an infarction years ago.
+		{text: "seit dem aufwachen so ein ziehen in der brust", flags: []string{"chest_pain"}, urgency: Emergency},
+		{text: "stechende schmerzen links in der brust seit ner stunde", flags: []string{"chest_pain"}},
+		{text: "brennendes gefühl hinterm brustbein, geht nicht weg", flags: []string{"chest_pain"}},
+		{text: "hab so ein engegefühl und mir ist schwindelig", flags: []string{"chest_pain"}},
+		{text: "das zieht bis in den linken arm und in den kiefer", flags: []string{"chest_pain"}},
+		{text: "hatte 2019 einen herzinfarkt, aber seit heute nacht wieder dieses stechen in der brust", flags: []string{"chest_pain"}},
+		{text: "mein vater hatte vor jahren nen infarkt und klagt jetzt über ein ziehen in der brust", flags: []string{"chest_pain"}},
+		{text: "kein engegefühl, nur schnupfen und halsweh", flags: nil, max: Soon},
+		{text: "muskelkater vom training, zieht bis in den arm", flags: nil, max: Soon},
+		{text: "es zieht vom nacken runter in den arm wenn ich am pc sitze", flags: nil, max: Soon},
+		{text: "vor der periode hab ich immer so ein ziehen in der brust", flags: nil, max: Soon},
+
+		// Active suicidal intent with means and a time is an emergency.
+		{text: "ich hab die schlaftabletten hier und werde heute nacht alle schlucken", flags: []string{"self_harm"}, urgency: Emergency},
+		{text: "es hat eh alles keinen sinn mehr, ich weiß auch schon wie", flags: []string{"self_harm"}, urgency: Emergency},
+		{text: "hab mir die pillen zurechtgelegt, hat ja eh keinen sinn mehr", flags: []string{"self_harm"}, urgency: Emergency},
+		{text: "heute abend nehm ich die ganze packung", flags: []string{"self_harm"}, urgency: Emergency},
+		{text: "muss ich die antibiotika alle nehmen oder darf ich aufhören?", flags: nil, max: Routine},
+		{text: "hab mir die tabletten für die ganze woche zurechtgelegt, passt das so?", flags: nil, max: Routine},
+
+		// One leg or calf swollen, red, warm, painful: a thrombosis until shown otherwise.
+		{text: "linkes bein seit gestern dick und rot, fühlt sich warm an", flags: nil, urgency: Urgent},
+		{text: "meine rechte wade ist geschwollen und heiß und tut beim auftreten weh", flags: nil, urgency: Urgent},
+		{text: "geschwollener, geröteter unterschenkel, schmerzt beim gehen", flags: nil, urgency: Urgent},
+		{text: "seit der knie op ist das eine bein viel dicker als das andere", flags: nil, urgency: Urgent},
+		{text: "das bein ist weder rot noch geschwollen, nur muskelkater", flags: nil, max: Soon},
+		{text: "sonnenbrand am bein, ist rot und warm, welche creme?", flags: nil, max: Soon},
+
+		// Thanks after a visit or a vaccination is self-care feedback; a mild cold of a few days, red
+		// flags denied, is self-care.
+		{text: "war gestern zur grippeimpfung, alles super gelaufen, danke ans team", flags: nil, urgency: SelfCare},
+		{text: "die untersuchung heute war total angenehm, sehr nette ärztin", flags: nil, urgency: SelfCare},
+		{text: "impfung hat gar nicht weh getan, vielen dank an euch", flags: nil, urgency: SelfCare},
+		{text: "danke für die impfung, brauche aber noch einen termin für die zweite", flags: nil, urgency: Routine},
+		{text: "kein fieber, keine atemnot, nur schnupfen seit 3 tagen, was hilft?", flags: nil, urgency: SelfCare},
+		{text: "nase läuft seit vorgestern, sonst geht es mir gut, reicht meerwasserspray?", flags: nil, urgency: SelfCare},
+		{text: "seit zwei tagen verschnupft, kein husten, darf ich trotzdem zum sport?", flags: nil, urgency: SelfCare},
+		{text: "schnupfen seit 3 wochen, geht einfach nicht weg", flags: nil, urgency: Soon},
+		{text: "husten seit drei wochen und wird nicht besser", flags: nil, urgency: Soon},
+
 		// Context: an earlier red flag holds until the patient says it is over.
 		{text: "ja, und jetzt schwitze ich auch noch", context: []Turn{{From: "patient", Text: "mir drückt es so auf der brust"}, {From: "bot", Text: "Ist der Druck noch da?"}}, flags: []string{"chest_pain"}},
 		{text: "nein, das war vor 5 jahren. brauche nur ein rezept", context: []Turn{{From: "patient", Text: "ich hatte einen schlaganfall"}, {From: "bot", Text: "Passiert das gerade?"}}, flags: nil, max: Routine},
 		{text: "5 wochen", context: []Turn{{From: "patient", Text: "mein baby glüht, 38,6"}, {From: "bot", Text: "Wie alt ist Ihr Baby?"}}, flags: []string{"infant_fever"}},
 		{text: "er ist wieder wach und redet normal", context: []Turn{{From: "patient", Text: "mein mann ist umgekippt und reagiert nicht"}, {From: "bot", Text: "Bitte rufen Sie 112. Wie geht es ihm jetzt?"}}, flags: nil, urgency: Urgent},
 	})
+}
+
+// Praise after a visit is feedback, not a booking request.
+func TestRulesGermanFeedback(t *testing.T) {
+	a := testAssessor(t)
+	d := testDetector(t)
+	for _, text := range []string{
+		"war gestern zur grippeimpfung, alles super gelaufen, danke ans team",
+		"super liebes praxisteam, hab mich gut aufgehoben gefühlt",
+		"danke für den termin heute, sehr freundliche ärztin",
+		"die auffrischung lief problemlos, danke nochmal",
+	} {
+		got := a.Assess(Input{Text: text, Lang: d.Detect(text, "").Language})
+		if got.Intent != IntentFeedback || got.Urgency != SelfCare {
+			t.Errorf("%q: %s %s, want feedback self_care (%s)", text, got.Intent, got.Urgency, got.Rules)
+		}
+	}
 }
