@@ -19,6 +19,21 @@ func TestPortuguese(t *testing.T) {
 		{text: "acho que todo mundo ficaria melhor sem mim", label: Negative, distress: []string{SelfHarm}, selfHarm: SelfHarmPassive},
 		{text: "vou me matar hoje, já comprei o veneno", label: Negative, distress: []string{SelfHarm}, selfHarm: SelfHarmActive},
 		{text: "escrevi uma carta de despedida pra minha família", distress: []string{SelfHarm}, selfHarm: SelfHarmActive},
+		// An overdose taken on purpose or all at once is active self-harm.
+		{text: "engoli todos os comprimidos", distress: []string{SelfHarm}, selfHarm: SelfHarmActive},
+		{text: "tomei a caixa inteira de paracetamol de propósito", distress: []string{SelfHarm}, selfHarm: SelfHarmActive},
+		{text: "tomei tudo de uma vez pra acabar com isso", distress: []string{SelfHarm}, selfHarm: SelfHarmActive},
+		{text: "tomei-os todos de uma vez", distress: []string{SelfHarm}, selfHarm: SelfHarmActive},
+		{text: "emborquei o frasco todo dos calmantes", distress: []string{SelfHarm}, selfHarm: SelfHarmActive},
+		{text: "tomei todos os remédios de hoje, obrigada", distress: nil},
+		{text: "não tomei os comprimidos todos de uma vez, só um", distress: nil},
+		// A single confused message, in Portugal and Brazil.
+		{text: "não percebi o que é para fazer", label: Negative, distress: []string{Confusion}},
+		{text: "tô boiando, isso quer dizer o quê?", distress: []string{Confusion}},
+		{text: "fiquei baralhada com essas instruções, pode explicar melhor?", distress: []string{Confusion}},
+		{text: "qual link? não estou a ver nenhum link", distress: []string{Confusion}},
+		{text: "afinal é pra ir amanhã ou hoje? cada um diz uma coisa", distress: []string{Confusion}},
+		{text: "posso mandar o que o médico pediu por aqui?", distress: nil},
 		// Negated, past and hypothetical self-harm is not current distress.
 		{text: "não, nunca pensei em me matar", distress: nil},
 		{text: "não quero morrer, só quero melhorar dessa gripe", distress: nil},

@@ -67,6 +67,58 @@ func TestRulesPortuguese(t *testing.T) {
 		{text: "tomei todos os remédios de hoje direitinho", flags: nil, max: Routine},
 		{text: "quero marcar a vacina do meu bebê de 2 meses", flags: nil, max: Routine},
 
+		// Overdose taken on purpose or all at once (Brazil and Portugal): overdose and active self-harm.
+		{text: "engoli os comprimidos todos da caixa", flags: []string{"overdose", "self_harm"}, urgency: Emergency},
+		{text: "tomei-os todos de uma vez para acabar com isto", flags: []string{"overdose", "self_harm"}},
+		{text: "bebi o frasco inteiro de calmantes de propósito", flags: []string{"overdose", "self_harm"}},
+		{text: "tomei uns 20 comprimidos de rivotril", flags: []string{"overdose", "self_harm"}},
+		{text: "quis morrer e engoli um monte de remédio", flags: []string{"overdose", "self_harm"}},
+		{text: "a minha filha tomou a caixa de paracetamol toda", flags: []string{"overdose"}},
+		{text: "já tomei os comprimidos todos que o médico receitou e continuo com tosse", flags: nil, max: Soon},
+		{text: "tomei o remédio pra acabar com essa dor de cabeça", flags: nil, max: Soon},
+		{text: "tomei o comprimido de propósito antes de comer, faz mal?", flags: nil, max: Soon},
+
+		// Scalds and large burns, as said in Portugal and Brazil.
+		{text: "queimei-me com água a ferver no braço", flags: []string{"severe_burn"}, urgency: Emergency},
+		{text: "entornou-se a panela de óleo a ferver em cima da miúda", flags: []string{"severe_burn"}},
+		{text: "derramei café fervendo no colo do bebê", flags: []string{"severe_burn"}},
+		{text: "queimei a mão no fogão e a pele está a soltar", flags: []string{"severe_burn"}},
+		{text: "queimei-me no braço com o ferro de engomar e a pele está a sair", flags: []string{"severe_burn"}},
+		{text: "o meu filho queimou o peito e a barriga toda com a sopa", flags: []string{"severe_burn"}},
+		{text: "escaldei-me com a chaleira e fiquei cheia de empolas enormes", flags: []string{"severe_burn"}},
+		{text: "posso esterilizar a chupeta do bebé em água a ferver?", flags: nil, max: Routine},
+		{text: "apanhei um escaldão na praia, as costas e os ombros estão a arder", flags: nil, max: Soon},
+		{text: "não me queimei, a água a ferver caiu no chão", flags: nil, max: Soon},
+
+		// Same day: a spreading tooth infection, something stuck in a nose or an ear, severe belly pain
+		// from a new medicine; mild side effects are for the coming days.
+		{text: "tenho um abcesso no dente, a cara está a inchar e estou com febre", urgency: Urgent},
+		{text: "meu dente infeccionou e o rosto ta todo inchado", urgency: Urgent},
+		{text: "dor de dente fortíssima com febre de 38,5", urgency: Urgent},
+		{text: "abscesso na gengiva e não consigo abrir a boca", urgency: Urgent},
+		{text: "o bebé está rabugento, acho que são os dentinhos a nascer", max: Soon},
+		{text: "o meu filho enfiou um feijão no nariz", urgency: Urgent},
+		{text: "a miúda meteu uma missanga na orelha e não sai", urgency: Urgent},
+		{text: "tem uma pedrinha presa no ouvido da minha filha", urgency: Urgent},
+		{text: "entrou um bicho no ouvido dele e ele não para de chorar", urgency: Urgent},
+		{text: "entrou água no ouvido na piscina e está tapado", max: Soon},
+		{text: "comecei um remédio novo e tô com dor de barriga e diarreia", urgency: Soon},
+		{text: "o medicamento novo está a dar-me diarreia e um pouco de dor de barriga", urgency: Soon},
+		{text: "desde que comecei o antibiótico tenho enjoo e diarreia, é normal?", urgency: Soon},
+		{text: "desde que comecei o remédio novo estou com uma dor de barriga insuportável", urgency: Urgent},
+		{text: "tomei o antibiótico novo e tô com cólica fortíssima", urgency: Urgent},
+		{text: "o medicamento novo deu-me dores de estômago horríveis", urgency: Urgent},
+
+		// Screening asked about a relative far away: no time pressure, but a clinical question.
+		{text: "minha mãe mora em Recife, ela deveria fazer o preventivo?", flags: nil, urgency: Routine},
+		{text: "a minha mãe vive no Porto, com 60 anos devia fazer o rastreio do cancro do cólon?", flags: nil, urgency: Routine},
+		{text: "meu pai mora no interior, com que idade ele deve fazer exame de próstata?", flags: nil, urgency: Routine},
+		{text: "a minha avó vive noutra cidade, precisa de fazer a densitometria este ano?", flags: nil, urgency: Routine},
+
+		// European Portuguese progressive and words: "estão a inchar", "tensão" for blood pressure.
+		{text: "comi camarão e os lábios estão a inchar, custa-me engolir", flags: []string{"anaphylaxis"}},
+		{text: "a tensão está 19 por 12 com dor na nuca", urgency: Urgent},
+
 		// Context: an earlier red flag holds until the patient says it is over.
 		{text: "sim, e agora tô suando frio", context: []Turn{{From: "patient", Text: "tô com um aperto no peito"}, {From: "bot", Text: "Ainda está sentindo?"}}, flags: []string{"chest_pain"}},
 		{text: "não, isso foi há muitos anos. só preciso da receita", context: []Turn{{From: "patient", Text: "tive um derrame"}, {From: "bot", Text: "Isso está acontecendo agora?"}}, flags: nil, max: Routine},
