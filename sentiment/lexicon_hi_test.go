@@ -15,6 +15,12 @@ func TestHindi(t *testing.T) {
 		{text: "kitni baar bolu, koi jawab nahi deta, bakwas service hai", label: Negative, distress: []string{Anger}},
 		{text: "हद हो गई, तीसरी बार फोन किया, शिकायत करूंगा", label: Negative, distress: []string{Anger}},
 		{text: "ye message ka matlab kya hai, link nahi khul raha", label: Negative, distress: []string{Confusion}},
+		// Confusion, however "samajh" is spelled, and which app or link.
+		{text: "samjh nhi aaya, kaunsa app download karu?", label: Negative, distress: []string{Confusion}},
+		{text: "smjh ni aa rha ye link kya hai", label: Negative, distress: []string{Confusion}},
+		{text: "confuse ho gayi hu, kya bhejna hai?", label: Negative, distress: []string{Confusion}},
+		{text: "कुछ पता नहीं चल रहा, कौन सा ऐप खोलूं?", label: Negative, distress: []string{Confusion}},
+		{text: "maine samajh liya, shukriya", label: Positive, distress: nil},
 		{text: "jab se papa guzar gaye, mann nahi lagta, akeli ro rahi hu", label: Negative, distress: []string{Sadness}},
 		{text: "कुछ अच्छा नहीं लगता, बहुत उदास रहती हूं", label: Negative, distress: []string{Sadness}},
 		// Passive: a wish to be dead, no plan.

@@ -51,6 +51,52 @@ func TestRulesHindi(t *testing.T) {
 		{text: "pehle bhi attack aaya tha, aur ab fir se seene me wahi dabav hai", flags: []string{"chest_pain"}},
 		{text: "सिर दर्द नहीं है पर सांस नहीं आ रही", flags: []string{"breathing"}},
 
+		// Questions about a condition, with words between "ke" and "lakshan", or "kaise pata", "ki
+		// pehchan", "ho to kya karna chahiye", "bas jaanna tha".
+		{text: "lakwa ke kya kya lakshan hote hain? bas jaanna tha", flags: nil, urgency: SelfCare},
+		{text: "dil ka daura aane se pehle kaun se signs dikhte hain", flags: nil, max: Routine},
+		{text: "brain stroke ki pehchan kaise karte hain", flags: nil, max: Routine},
+		{text: "हार्ट अटैक के क्या-क्या लक्षण होते हैं? मुझे कुछ नहीं हुआ, बस पूछ रहा हूं", flags: nil, max: Routine},
+		{text: "agar saans lene me dikkat ho to kya karna chahiye, sirf jankari ke liye", flags: nil, max: Routine},
+		{text: "mirgi ka daura pade to kya karein? padhai ke liye puch rahi hu", flags: nil, max: Routine},
+		{text: "seene me dard kis wajah se hota hai, general sawal hai", flags: nil, max: Routine},
+		{text: "heart attack me kya hota hai", flags: nil, max: Routine},
+		// ...but one's own symptoms, or what is happening now, stay an emergency.
+		{text: "mujhe heart attack ke jaise lakshan lag rahe hain, seene me dard", flags: []string{"chest_pain"}},
+		{text: "seene me bahut dard aur pasina, kis cheez ke lakshan hain?", flags: []string{"chest_pain"}},
+		{text: "agar seene me dard ho raha hai to kya karu", flags: []string{"chest_pain"}},
+		{text: "beta behosh ho gaya hai, hosh na aaye to kya kare", flags: []string{"unconscious"}},
+		{text: "aapki jankari ke liye, papa ko seene me bahut dard hai", flags: []string{"chest_pain"}},
+
+		// A relative far away or already in hospital; the patient's own request stays routine.
+		{text: "mere mama ko Dubai me heart attack aaya, abhi ICU me hain. meri sugar report aa gayi kya?", flags: nil, urgency: Routine},
+		{text: "नानी को गांव में लकवा मार गया, वो अस्पताल में भर्ती हैं। मुझे अपनी दवा की पर्ची चाहिए", flags: nil, urgency: Routine},
+		{text: "bhaiya ko dusre shehar me saans ki dikkat hui, unhe hospital le gaye hain", flags: nil, max: Soon},
+		{text: "papa ko kal raat dil ka daura pada, wo ventilator par hain, mera appointment aage karna hai", flags: nil, urgency: Routine},
+		// ...but the patient's own emergency, or a relative here with them, is not elsewhere.
+		{text: "mujhe saans nahi aa rahi, papa ICU me hain", flags: []string{"breathing"}},
+		{text: "mujhe seene me bahut dard hai, papa videsh me hain", flags: []string{"chest_pain"}},
+		{text: "hum papa ko lekar gaon me hain, unki saans nahi aa rahi", flags: []string{"breathing"}},
+		{text: "seene me dard hai, aapke hospital me cardiologist hai?", flags: []string{"chest_pain"}},
+		{text: "bhai ka ghar door hai, mummy behosh hain", flags: []string{"unconscious"}},
+
+		// The right lower belly with a fever, vomiting, or pain on walking: possibly the appendix.
+		{text: "pet ke daayi taraf neeche tez dard hai aur halka bukhar bhi", urgency: Urgent},
+		{text: "naabhi ke paas se dard shuru hua, ab right side neeche aa gaya, ulti bhi hui", urgency: Urgent},
+		{text: "पेट के दाहिने निचले हिस्से में दर्द, खांसने और चलने पर बढ़ जाता है", urgency: Urgent},
+		{text: "beti ke pet me right side dard hai, 100.8 bukhar", urgency: Urgent},
+
+		// Getting ready for a test, a mild cold with its red flags denied.
+		{text: "blood test se pehle kitne ghante bhookha rehna hai?", urgency: SelfCare},
+		{text: "सोनोग्राफी से पहले कितने घंटे खाना नहीं खाना है", urgency: SelfCare},
+		{text: "kal subah endoscopy hai, raat ko khana band karna hai kya", urgency: SelfCare},
+		{text: "thoda sardi zukam hai, bukhar nahi, saans me koi dikkat nahi, bhaap le sakte hai?", flags: nil, urgency: SelfCare},
+		{text: "हल्की खांसी और जुकाम है, बुखार नहीं है, सांस की तकलीफ नहीं, गरारे कर लूं?", flags: nil, urgency: SelfCare},
+		{text: "mamuli zukam hai, saans ki dikkat nahi hai dawai le lu kya?", flags: nil, urgency: SelfCare},
+		// ...while breathing trouble that will not go away stays an emergency.
+		{text: "saans ki takleef nahi jaati, dawai le li phir bhi", flags: []string{"breathing"}},
+		{text: "saans nahi aa rahi, bhaap le lu kya?", flags: []string{"breathing"}},
+
 		// Same day, within days, routine, self-care.
 		{text: "bukhar 103 hai kal se aur utar nahi raha", urgency: Urgent},
 		{text: "गली के बंदर ने हाथ पर काट लिया", urgency: Urgent},
