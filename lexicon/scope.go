@@ -118,13 +118,18 @@ func NewScoping(doc *Doc, matches []Match) *Scoping {
 				t.to = i + 1
 			}
 		}
+		// A question reaches back only within its clause: in "chest pain, how do I know if it is a
+		// heart attack?" the chest pain is reported, not asked about.
+		backOK := func(i int) bool {
+			return mod != Hypothetical || doc.Tokens[i].Clause == doc.Tokens[m.Start].Clause
+		}
 		switch m.Rule.Name {
 		case "backward", "both":
-			for i := m.Start - 1; i >= 0 && i >= m.Start-window && sameUnit(i) && !stop(i); i-- {
+			for i := m.Start - 1; i >= 0 && i >= m.Start-window && sameUnit(i) && !stop(i) && backOK(i); i-- {
 				t.from = i
 			}
 		case "sentence":
-			for i := m.Start - 1; i >= 0 && doc.Tokens[i].Sentence == sentence; i-- {
+			for i := m.Start - 1; i >= 0 && doc.Tokens[i].Sentence == sentence && backOK(i); i-- {
 				t.from = i
 			}
 			for i := m.End; i < len(doc.Tokens) && doc.Tokens[i].Sentence == doc.Tokens[m.End-1].Sentence; i++ {

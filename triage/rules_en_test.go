@@ -30,6 +30,8 @@ func TestRulesEnglish(t *testing.T) {
 		{text: "my aunt back home in Lagos had a seizure last week, is epilepsy genetic?", flags: nil, max: Soon},
 		{text: "what are the signs of a stroke?", flags: nil, urgency: SelfCare},
 		{text: "how do I know if chest pain is serious?", flags: nil, max: Routine},
+		// A reported red flag stays one when a question about it follows.
+		{text: "crushing chest pain since an hour, how do I know if it's a heart attack?", flags: []string{"chest_pain"}},
 		// A true current red flag mixed with such phrasing is still an emergency.
 		{text: "no fever but my chest feels crushed right now", flags: []string{"chest_pain"}},
 		{text: "I had a heart attack in 2019 and now the same crushing chest pain is back", flags: []string{"chest_pain"}},
