@@ -30,3 +30,22 @@ func TestSpanish(t *testing.T) {
 		{text: "el bebe no deja de llorar por los colicos", distress: nil},
 	})
 }
+
+// A short puzzled reply is confusion; "no me" denies, but not a wish to be dead.
+func TestSpanishConfusionAndNegation(t *testing.T) {
+	checkFeelings(t, []feelCase{
+		{text: "cual app?", distress: []string{Confusion}},
+		{text: "donde esta eso??", distress: []string{Confusion}},
+		{text: "no le entendi", distress: []string{Confusion}},
+		{text: "y eso donde es?", distress: []string{Confusion}},
+		{text: "de que me habla?", distress: []string{Confusion}},
+		{text: "que link? no me llego nada", distress: []string{Confusion}},
+		{text: "que pagina web tienen?", distress: nil},
+		{text: "donde queda la clinica?", distress: nil},
+		{text: "no me duele nada, gracias", label: Positive, distress: nil},
+		{text: "el bebe se mueve menos desde ayer", label: Negative},
+		{text: "ya no me importa si me muero", label: Negative, distress: []string{SelfHarm}, selfHarm: SelfHarmPassive},
+		{text: "no me llena nada quiero morirme", label: Negative, distress: []string{SelfHarm}, selfHarm: SelfHarmPassive},
+		{text: "no tengo ganas de vivir", label: Negative, distress: []string{SelfHarm}, selfHarm: SelfHarmPassive},
+	})
+}

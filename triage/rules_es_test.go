@@ -71,3 +71,50 @@ func TestRulesSpanish(t *testing.T) {
 		{text: "tiene 6 semanas", context: []Turn{{From: "patient", Text: "mi bebe tiene calentura de 38.6"}, {From: "bot", Text: "¿Qué edad tiene su bebé?"}}, flags: []string{"infant_fever"}},
 	})
 }
+
+// A bare "no" with its pronoun ("no me duele", "no le falta"), reduced fetal movements, a mild chest
+// infection with the breathlessness denied, and screening asked for because of a relative's illness.
+func TestRulesSpanishNegationAndCues(t *testing.T) {
+	checkRules(t, []ruleCase{
+		// "no me" / "no le" before the verb denies the symptom, whichever side the body part is on.
+		{text: "no me duele nada el pecho, lo que tengo es tos seca", flags: nil, max: Soon},
+		{text: "el pecho no me aprieta ni me duele, es mas bien la espalda", flags: nil, max: Soon},
+		{text: "a mi papa no le duele el pecho, solo anda cansado", flags: nil, max: Soon},
+		{text: "no me falta el aire, nomas estoy muy congestionada", flags: nil, max: Soon},
+		{text: "no siento presion en el pecho ni me cuesta respirar", flags: nil, max: Soon},
+		{text: "no me molesta el pecho para nada, es la garganta", flags: nil, max: Soon},
+		// ... but not where "no" is part of the symptom, or a figure of speech.
+		{text: "no me para de doler el pecho y me suda la frente", flags: []string{"chest_pain"}},
+		{text: "no me quita el dolor de pecho la pastilla", flags: []string{"chest_pain"}},
+		{text: "no le exagero, me aprieta el pecho horrible", flags: []string{"chest_pain"}},
+		{text: "no le miento doctora me falta el aire horrible", flags: []string{"breathing"}},
+		{text: "no me deja de sangrar la herida, ya empape dos toallas", flags: []string{"bleeding"}},
+		{text: "no le puedo despertar y esta tirado en el piso", flags: []string{"unconscious"}},
+		{text: "mi papa no me responde y esta tirado en el suelo", flags: []string{"unconscious"}},
+		{text: "no le entra el aire y se le hunden las costillas", flags: []string{"breathing"}},
+		{text: "no me funciona el brazo y la cara se me cayo de un lado", flags: []string{"stroke"}},
+		{text: "no me queda insulina", min: Urgent},
+
+		// Fewer or no movements of the baby: the same day at least.
+		{text: "tengo 33 semanas y siento que el bebe se mueve menos que ayer", min: Urgent},
+		{text: "embarazada de 36 semanas, casi no he sentido patadas hoy", min: Urgent},
+		{text: "desde anoche mi bebe esta muy quietito en la panza, tengo 8 meses", min: Urgent},
+		{text: "estoy de 30 semanas y ya no patea como antes", min: Urgent},
+		{text: "las pataditas del bebe son menos que ayer", min: Urgent},
+		{text: "no he sentido al bebe en todo el dia, tengo 37 semanas", min: Urgent},
+		{text: "no noto que se mueva mi bebe desde la mañana, estoy de 34 semanas", min: Urgent},
+		{text: "tengo 28 semanas y el bebe se mueve muchisimo en la noche, es normal?", flags: nil, max: Soon},
+
+		// A chest cold with a low temperature and no breathlessness is for the coming days.
+		{text: "tos con flema verde hace 4 dias y 37.6 de temperatura, no me falta el aire", flags: nil, urgency: Soon},
+		{text: "llevo una semana con tos y mocos, febricula de 37.4, respiro bien y no me ahogo", flags: nil, urgency: Soon},
+		{text: "mi hijo tiene tos con flemas desde el lunes, 37.8, no le cuesta respirar", flags: nil, urgency: Soon},
+		{text: "tos con flemas hace 5 dias y me falta el aire al caminar", min: Urgent},
+
+		// Screening for the patient because a relative, near or far, has an illness: routine.
+		{text: "mi hermano que vive en Colombia tiene diabetes, deberia hacerme examenes yo?", flags: nil, urgency: Routine},
+		{text: "mi papa vive en Peru y tuvo cancer de colon, a que edad me debo hacer la colonoscopia?", flags: nil, urgency: Routine},
+		{text: "mi abuela alla en Honduras tiene colesterol alto, me conviene revisarme?", flags: nil, urgency: Routine},
+		{text: "mi tia vive en Bolivia y tiene cancer de mama, me recomiendan algun estudio?", flags: nil, urgency: Routine},
+	})
+}
