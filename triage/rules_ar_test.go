@@ -64,6 +64,55 @@ func TestRulesArabic(t *testing.T) {
 		{text: "مشكورين ع المساعدة 🙏", urgency: SelfCare},
 		{text: "emta btefta7o bokra?", urgency: SelfCare},
 
+		// Passive thoughts of death in the dialects make the message urgent; a plan with poison or pills
+		// at hand is an emergency, and the poisoning a red flag of its own.
+		{text: "صرت حاسة حالي ما الي لزمة بهالدنيا", flags: nil, urgency: Urgent},
+		{text: "اذا بموت بكرا ما حدا رح يحس فيي", flags: nil, urgency: Urgent},
+		{text: "مفيش حد هيزعل عليا لو موت", flags: nil, urgency: Urgent},
+		{text: "ودي اموت وارتاح من هالعيشة", flags: nil, urgency: Urgent},
+		{text: "ma b9itch bghit n3ich, kolchi 3yit mno", flags: nil, urgency: Urgent},
+		{text: "الدوا ده ملوش لازمة، بدي اغيره", flags: nil, max: Routine},
+		{text: "bghit nmout, chrit dwa dyal tobba w ghadi nchrbo f lil", flags: []string{"self_harm", "overdose"}, urgency: Emergency},
+		{text: "اشتريت سم فيران وحاطته جنب تختي، رح اشربه لما ينام الكل", flags: []string{"self_harm", "overdose"}, urgency: Emergency},
+		{text: "jma3t l7bob dyal mama w ghadi nakhodhom ga3 had lila", flags: []string{"self_harm", "overdose"}, urgency: Emergency},
+		{text: "غادي نشرب الجافيل هاد الليلة، ما بقيتش نعيش", flags: []string{"self_harm", "overdose"}, urgency: Emergency},
+		{text: "bla3t ga3 l7bob li kanu 3ndi", flags: []string{"overdose"}},
+		{text: "اشتريت مبيد للصراصير اليوم، شو لازم انتبه؟", flags: nil, max: Soon},
+
+		// Under the ribs on the right, or the belly, is not the chest: the liver and gall bladder, the
+		// same day with fever or yellow eyes. Chest words beside it still make chest pain.
+		{text: "وجع تحت الضلوع من الجهة اليمنى بعد الاكل", flags: nil, max: Soon},
+		{text: "ألم أسفل القفص الصدري الأيمن", flags: nil, max: Soon},
+		{text: "يعورني تحت ضلوعي يمين وعندي حمى من امس", flags: nil, urgency: Urgent},
+		{text: "عندي مغص تحت الضلوع من اليمين وعيوني صارت صفرا", flags: nil, urgency: Urgent},
+		{text: "الكرش كيضرني من جهة اليمين وفيا السخانة", flags: nil, urgency: Urgent},
+		{text: "ta7t dlou3 3la limin kaydorni w 3andi s5ana", flags: nil, urgency: Urgent},
+		{text: "وجع تحت الضلوع وبصدري", flags: []string{"chest_pain"}},
+		{text: "وجع تحت الضلوع نازل على ايدي الشمال وعرقان", flags: []string{"chest_pain"}},
+
+		// An infected wound on a diabetic foot, an open head wound that needs stitches once the bleeding
+		// has stopped: the same day. Stitches to be taken out are routine.
+		{text: "انا مريض سكر وعندي جرح بكعب رجلي صار احمر ومنفوخ", urgency: Urgent},
+		{text: "3andi sokkar w jor7 f sba3 rjli 7mer w mnfo5 w fih l9i7", urgency: Urgent},
+		{text: "baba sukkari w el jar7 eli f rijlo a7mar w manfou5", urgency: Urgent},
+		{text: "عندي السكر والقرحة اللي برجلي ما عم تطيب وصار لونها اسود", urgency: Urgent},
+		{text: "بنتي وقعت عن التخت وراسها مفتوح من ورا، الدم وقف", urgency: Urgent},
+		{text: "ابني خبط جبينه بالطاولة وانفتح، ما عاد ينزف بس شكله بدو قطب", urgency: Urgent},
+		{text: "weldi t7ell lih rasso, ddem w9ef walakin khasso ghorz", urgency: Urgent},
+		{text: "بدي موعد اشيل الغرز من راسي", max: Routine},
+
+		// A blood-pressure medicine's side effect is for the coming days; with breathlessness, the same day.
+		{text: "من يوم ما بلشت دوا الضغط الجديد رجليي منفوخين", flags: nil, urgency: Soon},
+		{text: "الاملوديبين عملي تورم بالكاحل", flags: nil, urgency: Soon},
+		{text: "dwa dyal tension 3amel lia rjliya mnfo5in", flags: nil, urgency: Soon},
+		{text: "رجليا منفوخين من دوا الضغط ونفسي مقطوع لما امشي", flags: nil, min: Urgent},
+
+		// How much of an everyday medicine to give a well child is information.
+		{text: "كم جرعة البنادول لبنتي عمرها ٤ سنين؟", urgency: SelfCare},
+		{text: "قديش بعطي ابني من شراب الباراسيتامول، وزنه ١٤ كيلو", urgency: SelfCare},
+		{text: "ch7al n3tih mn dwa s5ana l weldi 3ndo 5 snin", urgency: SelfCare},
+		{text: "ابني عمره شهرين وحرارته ٣٨.٥ كم جرعة البنادول", flags: []string{"infant_fever"}},
+
 		// Context: an earlier red flag holds until the patient says it is over.
 		{text: "وهلق صار يعرق كمان", context: []Turn{{From: "patient", Text: "صدري فيه ثقل"}, {From: "bot", Text: "هل الوجع مستمر؟"}}, flags: []string{"chest_pain"}},
 		{text: "لا، كان من زمان، بدي بس اجدد دواه", context: []Turn{{From: "patient", Text: "ابوي وجهه مايل وما عم يحكي"}, {From: "bot", Text: "هل هذا يحدث الآن؟"}}, flags: nil, max: Routine},
