@@ -64,6 +64,52 @@ func TestRulesFrench(t *testing.T) {
 		{text: "vous êtes ouverts le samedi matin ? y a un parking ?", urgency: SelfCare},
 		{text: "d'accord merci beaucoup, bonne journée", urgency: SelfCare},
 
+		// Overdose of a whole container or many tablets, and suicidal words about someone with the patient.
+		{text: "mon fils de 16 ans a avalé tout le flacon de ses antidépresseurs", flags: []string{"overdose"}, urgency: Emergency},
+		{text: "elle a pris la boîte entière de Lexomil", flags: []string{"overdose"}},
+		{text: "ma mère a ingurgité une vingtaine de comprimés de tramadol", flags: []string{"overdose"}},
+		{text: "il a bu tout le flacon de sirop à la codéine", flags: []string{"overdose"}},
+		{text: "il a vidé la plaquette de Xanax", flags: []string{"overdose"}},
+		{text: "mon mari a pris tous ses cachets d'un coup, il dit qu'il veut en finir", flags: []string{"overdose", "self_harm"}, urgency: Emergency},
+		{text: "elle dit qu'elle veut mettre fin à ses jours ce soir", flags: []string{"self_harm"}, urgency: Emergency},
+		{text: "mon fils a tenté de se suicider avec ses médicaments", flags: []string{"self_harm"}, urgency: Emergency},
+		{text: "mon frère parle de se suicider", flags: nil, urgency: Urgent},
+		{text: "je veux en finir", flags: nil, urgency: Urgent},
+		// A dose, a finished course, a full box left, or a box of food are not overdoses.
+		{text: "j'ai pris 500 mg de Doliprane pour la fièvre", flags: nil, max: Soon},
+		{text: "faut-il finir toute la boîte d'antibiotiques ?", flags: nil, max: Routine},
+		{text: "il me reste une plaquette entière de pilule", flags: nil, max: Routine},
+		{text: "j'ai bu tout le flacon de sirop en 6 jours comme prescrit mais je tousse encore", flags: nil, max: Soon},
+		{text: "elle a mangé toute la boîte de céréales ce matin", flags: nil, max: Routine},
+
+		// A knock to the head, or any fall on a blood thinner, is seen the same day even when they seem fine.
+		{text: "mamie (84 ans) a glissé dans la cuisine, gros hématome sur le front, elle est sous Eliquis mais elle dit que ça va", flags: nil, urgency: Urgent},
+		{text: "papa est tombé de l'escabeau et s'est cogné le crâne, il prend du Previscan, il a l'air bien", flags: nil, urgency: Urgent},
+		{text: "je suis sous Xarelto et j'ai fait une chute dans l'escalier ce matin", flags: nil, urgency: Urgent},
+		{text: "mon grand-père a trébuché et s'est ouvert l'arcade, il est sous anticoagulants", flags: nil, urgency: Urgent},
+		{text: "tombée hier soir, bosse sur la tempe, elle prend du Kardégic", flags: nil, urgency: Urgent},
+		{text: "je prends du Kardégic, il me faut une nouvelle ordonnance", flags: nil, urgency: Routine},
+		{text: "j'ai pris un coup de soleil sur le front", flags: nil, max: Soon},
+		{text: "je suis tombée malade, j'ai mal à la tête et le nez qui coule", flags: nil, max: Soon},
+
+		// A red or painful eye with blurred sight or light that hurts, above all with contact lenses.
+		{text: "oeil gauche rouge et douloureux, je vois trouble, je porte des lentilles", flags: nil, urgency: Urgent},
+		{text: "j'ai dormi avec mes lentilles et ce matin l'oeil me fait super mal", flags: nil, urgency: Urgent},
+		{text: "mon œil est tout rouge, ça brûle et ma vue est brouillée", flags: nil, urgency: Urgent},
+		{text: "depuis hier douleur dans l'oeil droit et la lumière me fait mal", flags: nil, urgency: Urgent},
+		{text: "j'ai l'oeil un peu rouge qui gratte, pas de douleur", flags: nil, max: Soon},
+		{text: "je voudrais renouveler mes lentilles de contact", flags: nil, urgency: Routine},
+		{text: "je vois flou de près depuis quelques mois, il me faut des lunettes ?", flags: nil, max: Soon},
+
+		// Screening questions about a relative far away are routine; the patient abroad with them is not far.
+		{text: "mon père vit au Sénégal, il a 68 ans, quel dépistage du cancer de la prostate lui conseillez-vous ?", flags: nil, urgency: Routine},
+		{text: "ma tante qui habite en Algérie a eu un cancer du sein, est-ce que je dois faire une mammographie ?", flags: nil, urgency: Routine},
+		{text: "ma mère au Cameroun a 60 ans, elle devrait faire une coloscopie ?", flags: nil, urgency: Routine},
+		{text: "mon frère à l'étranger a du diabète, c'est héréditaire ?", flags: nil, urgency: Routine},
+		{text: "ma mère au Cameroun a une douleur dans la poitrine depuis hier", flags: nil, max: Soon},
+		{text: "on est en vacances au Maroc, mon fils convulse", flags: []string{"seizure"}},
+		{text: "je suis au Sénégal avec ma fille, elle respire plus", flags: []string{"breathing"}},
+
 		// Context: an earlier red flag holds until the patient says it is over.
 		{text: "oui et là je transpire beaucoup", context: []Turn{{From: "patient", Text: "j'ai une douleur qui serre dans la poitrine"}, {From: "bot", Text: "La douleur est-elle toujours là ?"}}, flags: []string{"chest_pain"}},
 		{text: "non c'était il y a 3 ans, là j'ai besoin d'un renouvellement", context: []Turn{{From: "patient", Text: "j'ai fait un AVC"}, {From: "bot", Text: "Est-ce que ça se passe maintenant ?"}}, flags: nil, max: Routine},
