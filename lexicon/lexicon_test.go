@@ -167,6 +167,7 @@ pseudo all: "no doubt"
 		{"I had chest pain in 2019", []Modifier{Past}},
 		{"had chest pain 3 years ago", []Modifier{Past}},
 		{"I had a cold and now chest pain", nil},
+		{"had chest pain 3 years ago and now again", nil},
 		{"what are the signs of chest pain in women?", []Modifier{Hypothetical}},
 		{"my dad has chest pain, he is back home in Lagos", []Modifier{Other}},
 		{"no doubt it is chest pain", nil},

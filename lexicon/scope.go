@@ -60,6 +60,8 @@ type Scoping struct {
 	doc      *Doc
 	triggers []trigger
 	lang     string
+	now      map[string][]bool // per language: the tokens that say "now" (its `end past` words)
+	ends     map[string][]bool // per language: its `end all` words
 }
 
 type trigger struct {
@@ -95,6 +97,15 @@ func NewScoping(doc *Doc, matches []Match) *Scoping {
 			for i := m.Start; i < m.End; i++ {
 				ends[k][i] = true
 			}
+		}
+	}
+	s.now, s.ends = map[string][]bool{}, map[string][]bool{}
+	for k, marks := range ends {
+		switch k.mod {
+		case Past:
+			s.now[k.lang] = marks
+		case "":
+			s.ends[k.lang] = marks
 		}
 	}
 	for _, m := range matches {
@@ -143,6 +154,28 @@ func NewScoping(doc *Doc, matches []Match) *Scoping {
 	return s
 }
 
+// saysNow reports whether a finding's part stands with one of the language's words for the present
+// ("now", "again", "since this morning") in its clause, with no "but" between them.
+func (s *Scoping) saysNow(lang string, p Part) bool {
+	marks, ends := s.now[lang], s.ends[lang]
+	if marks == nil {
+		return false
+	}
+	toks := s.doc.Tokens
+	clause := toks[p.Start].Clause
+	for i := p.End; i < len(toks) && toks[i].Clause == clause && (ends == nil || !ends[i]); i++ {
+		if marks[i] {
+			return true
+		}
+	}
+	for i := p.Start - 1; i >= 0 && toks[i].Clause == clause && (ends == nil || !ends[i]); i-- {
+		if marks[i] {
+			return true
+		}
+	}
+	return false
+}
+
 func coveredBy(m Match, by []Match) bool {
 	for _, p := range by {
 		if p.Start <= m.Start && m.End <= p.End {
@@ -169,7 +202,13 @@ func (s *Scoping) Of(m Match) []Modifier {
 		if slices.ContainsFunc(parts, func(p Part) bool { return t.start < p.End && p.Start < t.end }) {
 			continue // the trigger is part of what was found
 		}
-		if slices.ContainsFunc(parts, func(p Part) bool { return t.from < p.End && p.Start < t.to }) {
+		reached := func(p Part) bool { return t.from < p.End && p.Start < t.to }
+		if t.mod == Past {
+			// A part whose own clause says "now" is not in the past: "had a heart attack in 2020, and
+			// since this morning again this pain like back then".
+			reached = func(p Part) bool { return t.from < p.End && p.Start < t.to && !s.saysNow(t.lang, p) }
+		}
+		if slices.ContainsFunc(parts, reached) {
 			found[slices.Index(Modifiers, t.mod)] = true
 		}
 	}
