@@ -57,6 +57,10 @@ type Lexicon struct {
 	alts    []altRef
 	anchors map[int32][]int
 	open    []int
+	// Likewise per pattern: which patterns a term can start, and which can start with anything; a
+	// sequence is only matched in full when each of its elements can start somewhere in the message.
+	patternsByTerm map[int32][]int
+	openPatterns   []int
 
 	pool sync.Pool // of *matcher
 }
@@ -153,6 +157,17 @@ func Compile(files map[string]string) (*Lexicon, error) {
 func (l *Lexicon) indexAnchors() {
 	l.anchors = map[int32][]int{}
 	memo := map[*pattern]firstSet{}
+	l.patternsByTerm = map[int32][]int{}
+	for _, p := range l.patterns {
+		fs := firstOfPattern(p, memo)
+		if fs.open {
+			l.openPatterns = append(l.openPatterns, p.id)
+			continue
+		}
+		for id := range fs.terms {
+			l.patternsByTerm[id] = append(l.patternsByTerm[id], p.id)
+		}
+	}
 	for ri, r := range l.Rules {
 		for ai, alt := range r.pattern.alts {
 			g := len(l.alts)

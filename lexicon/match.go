@@ -24,8 +24,12 @@ type matcher struct {
 	gen     uint32
 	occ     [][]span // per pattern id, valid when occGen[id] == gen
 	occGen  []uint32
-	tryGen  []uint32         // per alternative: == gen when it is to be tried
-	terms   map[int32][]span // term id -> the tokens that are it
+	canGen  []uint32 // per pattern id: == gen when it can start somewhere in the document
+	numbers bool     // the document has a number
+	tryGen  []uint32 // per alternative: == gen when it is to be tried
+	terms   [][]span // per term id: the tokens that are it, valid when termGen[id] == gen
+	termGen []uint32
+	present []int32 // the term ids found in the document
 	nums    map[*elem][]span
 	scratch [][]span // element spans of the sequences being matched, one buffer per nesting depth
 	depth   int
@@ -35,16 +39,20 @@ func (l *Lexicon) matcher(doc *Doc) *matcher {
 	m, _ := l.pool.Get().(*matcher)
 	if m == nil {
 		m = &matcher{lex: l, occ: make([][]span, len(l.patterns)), occGen: make([]uint32, len(l.patterns)),
-			tryGen: make([]uint32, len(l.alts)), terms: map[int32][]span{}, nums: map[*elem][]span{}}
+			canGen: make([]uint32, len(l.patterns)),
+			tryGen: make([]uint32, len(l.alts)), terms: make([][]span, len(l.terms)), termGen: make([]uint32, len(l.terms)),
+			nums: map[*elem][]span{}}
 	}
 	m.gen++
 	if m.gen == 0 { // wrapped: old marks could read as current
 		clear(m.occGen)
+		clear(m.canGen)
+		clear(m.termGen)
 		clear(m.tryGen)
 		m.gen = 1
 	}
 	m.doc = doc
-	clear(m.terms)
+	m.present = m.present[:0]
 	clear(m.nums)
 	return m
 }
@@ -60,9 +68,22 @@ func (l *Lexicon) Match(doc *Doc) []Match {
 	for _, g := range l.open {
 		m.tryGen[g] = m.gen
 	}
-	for id := range m.terms {
+	for _, p := range l.openPatterns {
+		m.canGen[p] = m.gen
+	}
+	for _, id := range m.present {
 		for _, g := range l.anchors[id] {
 			m.tryGen[g] = m.gen
+		}
+		for _, p := range l.patternsByTerm[id] {
+			m.canGen[p] = m.gen
+		}
+	}
+	m.numbers = false
+	for _, t := range doc.Tokens {
+		if t.IsNum {
+			m.numbers = true
+			break
 		}
 	}
 	try := m.tryGen
@@ -103,16 +124,24 @@ func (m *matcher) indexTokens() {
 		if t.IsNum {
 			continue
 		}
-		seen := map[int32]bool{}
 		add := func(ids []int32) {
 			for _, id := range ids {
-				if !seen[id] {
-					seen[id] = true
-					m.terms[id] = append(m.terms[id], span{i, i + 1})
+				if m.termGen[id] != m.gen {
+					m.termGen[id], m.terms[id] = m.gen, m.terms[id][:0]
+					m.present = append(m.present, id)
 				}
+				// A token can reach a term by several forms (exact, prefix, variant): once is enough.
+				if n := len(m.terms[id]); n > 0 && m.terms[id][n-1].start == i {
+					continue
+				}
+				m.terms[id] = append(m.terms[id], span{i, i + 1})
 			}
 		}
-		for _, form := range append([]string{t.Norm}, Variants(t.Norm)...) {
+		forms := []string{t.Norm}
+		if v := Variants(t.Norm); len(v) > 0 {
+			forms = append(forms, v...)
+		}
+		for _, form := range forms {
 			add(m.lex.exact[form])
 			if len(m.lex.prefixes) == 0 {
 				continue
@@ -162,9 +191,25 @@ func dedupe(spans []span) []span {
 	return out
 }
 
+// canOccur is a necessary condition for e to occur, from the words of the document alone.
+func (m *matcher) canOccur(e *elem) bool {
+	switch e.kind {
+	case elemTerm:
+		return m.termGen[e.term] == m.gen
+	case elemNumber:
+		return m.numbers
+	case elemAny:
+		return len(m.doc.Tokens) > 0
+	}
+	return m.canGen[e.concept.id] == m.gen
+}
+
 func (m *matcher) elemOcc(e *elem) []span {
 	switch e.kind {
 	case elemTerm:
+		if m.termGen[e.term] != m.gen {
+			return nil
+		}
 		return m.terms[e.term]
 	case elemNumber:
 		out, ok := m.nums[e]
@@ -191,9 +236,15 @@ func (m *matcher) elemOcc(e *elem) []span {
 // seqMatches calls found with every span where the elements of s occur in order, each joined to the
 // one before as its separator allows, all in one sentence, and with the span of each element.
 func (m *matcher) seqMatches(s *seq, found func(whole span, parts []span)) {
+	// First a cheap test that every element can start somewhere, then the full one.
+	for _, e := range s.elems {
+		if !m.canOccur(e) {
+			return
+		}
+	}
 	for _, e := range s.elems {
 		if len(m.elemOcc(e)) == 0 {
-			return // an element that does not occur: no match, at no cost
+			return // an element that does not occur: no match
 		}
 	}
 	if m.depth == len(m.scratch) {
