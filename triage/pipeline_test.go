@@ -30,7 +30,6 @@ type pipelineFixture struct {
 	escs     *escalation.Store
 	pipeline *Pipeline
 	metrics  *metrics.Metrics
-	phone    int
 }
 
 func newPipeline(t *testing.T, classifier Classifier) *pipelineFixture {
