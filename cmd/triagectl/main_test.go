@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/clinictriage/assistant/apikey"
 	"github.com/clinictriage/assistant/store/storetest"
+	"github.com/clinictriage/assistant/triage/llmtest"
 )
 
 func ctl(t *testing.T, url string, args ...string) (string, string, error) {
@@ -80,5 +84,38 @@ func TestDBCheckNamesWhatIsMissing(t *testing.T) {
 	_, _, err := ctl(t, "postgres://triage:triage@127.0.0.1:1/triage?sslmode=disable&connect_timeout=2", "db", "check")
 	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
 		t.Fatalf("unreachable database: %v", err)
+	}
+}
+
+// eval triage runs the configured path: with a model configured, rules and model together. It needs
+// no database.
+func TestEvalTriageWithModel(t *testing.T) {
+	t.Parallel()
+	model := llmtest.New(llmtest.Good(llmtest.Answer{Urgency: "soon", Intent: "symptom", Sentiment: "negative",
+		SentimentScore: -0.5, Rationale: "Ongoing symptom."}))
+	defer model.Close()
+	gold := filepath.Join(t.TempDir(), "gold.jsonl")
+	lines := `{"id": "a", "lang": "en", "text": "my ear hurts since 3 days", "urgency": "soon", "sentiment": "negative", "distress": []}
+{"id": "b", "lang": "en", "text": "my wife collapsed and is not breathing", "urgency": "emergency", "sentiment": "negative", "distress": []}
+`
+	if err := os.WriteFile(gold, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"TRIAGE_LLM_BASE_URL": model.BaseURL(), "TRIAGE_LLM_MODEL": "m"}
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"eval", "triage", "--gold", gold, "--json"}, func(k string) string { return env[k] }, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("%v: %s", err, stderr.String())
+	}
+	var rep map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	// The model said soon for both; the rules' floor keeps the collapse an emergency.
+	if rep["n"] != 2.0 || rep["emergency_recall"] != 1.0 || rep["accuracy"] != 1.0 {
+		t.Fatalf("report %v", rep)
+	}
+	if len(model.Requests()) != 2 {
+		t.Errorf("the model saw %d requests, want 2", len(model.Requests()))
 	}
 }
