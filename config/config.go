@@ -38,7 +38,20 @@ type Config struct {
 	SLASoon         time.Duration // TRIAGE_SLA_SOON
 	SLARoutine      time.Duration // TRIAGE_SLA_ROUTINE
 	LLM             LLM
+	KB              KB
 }
+
+// KB configures the knowledge base: its embedder and how sure a search must be to answer.
+type KB struct {
+	EmbedModel    string  // TRIAGE_EMBED_MODEL: empty means the local embedder
+	EmbedBaseURL  string  // TRIAGE_EMBED_BASE_URL (default TRIAGE_LLM_BASE_URL)
+	EmbedAPIKey   string  // TRIAGE_EMBED_API_KEY (default TRIAGE_LLM_API_KEY)
+	MinConfidence float64 // TRIAGE_ANSWER_MIN_CONFIDENCE
+	AnswerPrompt  string  // TRIAGE_ANSWER_PROMPT_VERSION
+}
+
+// DefaultMinConfidence is the answer threshold unless TRIAGE_ANSWER_MIN_CONFIDENCE says otherwise.
+const DefaultMinConfidence = 0.5
 
 // LLM configures the optional model classifier; BaseURL empty means rules only.
 type LLM struct {
@@ -79,6 +92,11 @@ var Vars = []Var{
 	{"TRIAGE_LLM_TIMEOUT", "8s", "time allowed for one model call (one retry follows a timeout, 429 or 5xx)"},
 	{"TRIAGE_LLM_REDACT", "true", "remove names, phone numbers, e-mails, dates of birth and ID numbers before text goes to the model"},
 	{"TRIAGE_PROMPT_VERSION", "(latest)", "the classifier prompt version in prompts/classifier, e.g. v1"},
+	{"TRIAGE_ANSWER_PROMPT_VERSION", "(latest)", "the answer prompt version in prompts/answer, e.g. v1 (used when a model is configured)"},
+	{"TRIAGE_ANSWER_MIN_CONFIDENCE", "0.5", "knowledge-base answers need at least this retrieval confidence (0-1); below it the conversation goes to a nurse with reason no_answer"},
+	{"TRIAGE_EMBED_MODEL", "(unset: local embedder)", "an embedding model of an OpenAI-compatible server; changing it needs `triagectl kb reindex`"},
+	{"TRIAGE_EMBED_BASE_URL", "(TRIAGE_LLM_BASE_URL)", "the OpenAI-compatible server for embeddings"},
+	{"TRIAGE_EMBED_API_KEY", "(TRIAGE_LLM_API_KEY)", "its API key; TRIAGE_EMBED_API_KEY_FILE reads it from a file"},
 }
 
 // FromEnv reads the configuration from the process environment.
@@ -110,6 +128,18 @@ func Load(getenv func(string) string) (Config, error) {
 			Redact:        l.boolean("TRIAGE_LLM_REDACT", true),
 			PromptVersion: l.str("TRIAGE_PROMPT_VERSION", ""),
 		},
+	}
+	c.KB = KB{
+		EmbedModel:    l.str("TRIAGE_EMBED_MODEL", ""),
+		EmbedBaseURL:  l.str("TRIAGE_EMBED_BASE_URL", c.LLM.BaseURL),
+		EmbedAPIKey:   l.secret("TRIAGE_EMBED_API_KEY", c.LLM.APIKey),
+		MinConfidence: l.fraction("TRIAGE_ANSWER_MIN_CONFIDENCE", DefaultMinConfidence),
+		AnswerPrompt:  l.str("TRIAGE_ANSWER_PROMPT_VERSION", ""),
+	}
+	if c.KB.EmbedModel != "" {
+		if u, err := url.Parse(c.KB.EmbedBaseURL); c.KB.EmbedBaseURL == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			l.fail("TRIAGE_EMBED_BASE_URL", "must be an http or https URL (or set TRIAGE_LLM_BASE_URL) when TRIAGE_EMBED_MODEL is set")
+		}
 	}
 	if !emergencyNumber.MatchString(c.EmergencyNumber) {
 		l.fail("TRIAGE_EMERGENCY_NUMBER", "must be a phone number of 2 to 15 digits, e.g. 911, 112 or 999")
@@ -186,6 +216,20 @@ func (l *loader) intRange(name string, def, lo, hi int) int {
 		return def
 	}
 	return n
+}
+
+// fraction reads a number between 0 and 1.
+func (l *loader) fraction(name string, def float64) float64 {
+	v := strings.TrimSpace(l.getenv(name))
+	if v == "" {
+		return def
+	}
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 || f > 1 {
+		l.fail(name, "%q is not a number between 0 and 1", v)
+		return def
+	}
+	return f
 }
 
 func (l *loader) duration(name string, def time.Duration) time.Duration {

@@ -287,6 +287,7 @@ type Reply struct {
 	Kind           string // emergency, holding, ...
 	Text           string
 	Language       string
+	ChunkIDs       []int64 // the knowledge-base passages an answer cites
 }
 
 // AddReplyTx stores a bot reply, queued for delivery, in the caller's transaction. A reply of the same
@@ -299,10 +300,10 @@ func (s *Store) AddReplyTx(ctx context.Context, tx pgx.Tx, r Reply) (id string, 
 	}
 	err = tx.QueryRow(ctx, `
 		INSERT INTO messages (conversation_id, direction, channel, body, author, reply_kind, in_reply_to,
-		                      delivery_state, language, script, language_source)
-		VALUES ($1, 'outbound', $2, $3, 'bot', $4, $5, 'queued', $6, $7, 'text')
+		                      delivery_state, language, script, language_source, kb_chunk_ids)
+		VALUES ($1, 'outbound', $2, $3, 'bot', $4, $5, 'queued', $6, $7, 'text', $8)
 		ON CONFLICT (in_reply_to, reply_kind) WHERE author = 'bot' DO NOTHING
-		RETURNING id`, r.ConversationID, r.Channel, r.Text, r.Kind, r.InReplyTo, nullable(lang), nullable(script)).Scan(&id)
+		RETURNING id`, r.ConversationID, r.Channel, r.Text, r.Kind, r.InReplyTo, nullable(lang), nullable(script), r.ChunkIDs).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", false, nil
 	}

@@ -9,9 +9,13 @@ import (
 	"hash/fnv"
 	"io/fs"
 	"math"
+	"net/http"
 	"sort"
 	"strings"
+	"sync"
+	"unicode/utf8"
 
+	"github.com/clinictriage/assistant/config"
 	"github.com/clinictriage/assistant/lexicon"
 )
 
@@ -31,30 +35,16 @@ type Embedder interface {
 //go:embed vocabulary/*.txt
 var vocabularyFS embed.FS
 
-// LocalEmbedder embeds without a network or downloaded weights: hashed features of words, of their
-// character n-grams (for inflections and cognates) and of the concepts the vocabulary finds, with
-// sublinear weights, L2-normalised. Concepts are what make a Spanish question find an English page.
-type LocalEmbedder struct {
-	dims  int
-	vocab *lexicon.Lexicon
+// vocabulary is the compiled vocabulary: concepts and stop words, and a hash of its files that
+// versions everything computed from it.
+type vocabulary struct {
+	lex   *lexicon.Lexicon
 	stops map[string]bool
-	id    string
+	hash  string
 }
 
-var _ Embedder = (*LocalEmbedder)(nil)
-
-// Feature weights of the local embedder.
-const (
-	wordWeight    = 1.0
-	ngramWeight   = 0.35
-	conceptWeight = 2.2
-)
-
-// NewLocalEmbedder compiles the vocabulary. dims is the vector size (512 is a good default).
-func NewLocalEmbedder(dims int) (*LocalEmbedder, error) {
-	if dims < 64 || dims > 4096 {
-		return nil, fmt.Errorf("kb: local embedder: %d dimensions is out of range 64-4096", dims)
-	}
+// loadVocabulary compiles the embedded vocabulary once.
+var loadVocabulary = sync.OnceValues(func() (*vocabulary, error) {
 	files := map[string]string{}
 	h := sha256.New()
 	names, err := fs.Glob(vocabularyFS, "vocabulary/*.txt")
@@ -74,7 +64,7 @@ func NewLocalEmbedder(dims int) (*LocalEmbedder, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kb: vocabulary: %w", err)
 	}
-	e := &LocalEmbedder{dims: dims, vocab: lex, stops: map[string]bool{}}
+	v := &vocabulary{lex: lex, stops: map[string]bool{}, hash: hex.EncodeToString(h.Sum(nil))[:10]}
 	for _, r := range lex.Rules {
 		switch r.Kind {
 		case "concept":
@@ -90,15 +80,62 @@ func NewLocalEmbedder(dims int) (*LocalEmbedder, error) {
 				if _, words, ok := strings.Cut(rest, ":"); ok {
 					for _, w := range strings.Split(words, "|") {
 						if w = strings.TrimSpace(w); w != "" {
-							e.stops[lexicon.Normalize(w)] = true
+							v.stops[lexicon.Normalize(w)] = true
 						}
 					}
 				}
 			}
 		}
 	}
-	e.id = fmt.Sprintf("local-hash@v1-%d-%s", dims, hex.EncodeToString(h.Sum(nil))[:10])
-	return e, nil
+	return v, nil
+})
+
+// content reports whether a token says something about the topic: a word of two letters or more
+// that is not a stop word.
+func (v *vocabulary) content(t lexicon.Token) bool {
+	return !t.IsNum && !v.stops[t.Norm] && utf8.RuneCountInString(t.Norm) >= 2
+}
+
+// concepts returns the concept matches of a document.
+func (v *vocabulary) concepts(doc *lexicon.Doc) []lexicon.Match {
+	ms := v.lex.Match(doc)
+	out := ms[:0]
+	for _, m := range ms {
+		if m.Rule.Kind == "concept" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// LocalEmbedder embeds without a network or downloaded weights: hashed features of words, of their
+// character n-grams (for inflections and cognates) and of the concepts the vocabulary finds, with
+// sublinear weights, L2-normalised. Concepts are what make a Spanish question find an English page.
+type LocalEmbedder struct {
+	dims  int
+	vocab *vocabulary
+	id    string
+}
+
+var _ Embedder = (*LocalEmbedder)(nil)
+
+// Feature weights of the local embedder.
+const (
+	wordWeight    = 1.0
+	ngramWeight   = 0.35
+	conceptWeight = 2.2
+)
+
+// NewLocalEmbedder returns the local embedder. dims is the vector size (512 is a good default).
+func NewLocalEmbedder(dims int) (*LocalEmbedder, error) {
+	if dims < 64 || dims > 4096 {
+		return nil, fmt.Errorf("kb: local embedder: %d dimensions is out of range 64-4096", dims)
+	}
+	v, err := loadVocabulary()
+	if err != nil {
+		return nil, err
+	}
+	return &LocalEmbedder{dims: dims, vocab: v, id: fmt.Sprintf("local-hash@v1-%d-%s", dims, v.hash)}, nil
 }
 
 // ID names the embedder; it changes with the vocabulary, so that a new vocabulary re-embeds.
@@ -120,8 +157,8 @@ func (e *LocalEmbedder) Embed(_ context.Context, texts []string) ([][]float32, e
 func (e *LocalEmbedder) Concepts(text string) []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, m := range e.vocab.Match(lexicon.NewDoc(text)) {
-		if m.Rule.Kind == "concept" && !seen[m.Rule.Name] {
+	for _, m := range e.vocab.concepts(lexicon.NewDoc(text)) {
+		if !seen[m.Rule.Name] {
 			seen[m.Rule.Name] = true
 			out = append(out, m.Rule.Name)
 		}
@@ -135,7 +172,7 @@ func (e *LocalEmbedder) Vector(text string) []float32 {
 	doc := lexicon.NewDoc(text)
 	counts := map[string]float64{}
 	for _, t := range doc.Tokens {
-		if t.IsNum || e.stops[t.Norm] || len([]rune(t.Norm)) < 2 {
+		if !e.vocab.content(t) {
 			continue
 		}
 		counts["w:"+t.Norm] += wordWeight
@@ -146,10 +183,8 @@ func (e *LocalEmbedder) Vector(text string) []float32 {
 			}
 		}
 	}
-	for _, m := range e.vocab.Match(doc) {
-		if m.Rule.Kind == "concept" {
-			counts["k:"+m.Rule.Name] += conceptWeight
-		}
+	for _, m := range e.vocab.concepts(doc) {
+		counts["k:"+m.Rule.Name] += conceptWeight
 	}
 	v := make([]float64, e.dims)
 	for f, c := range counts {
@@ -180,4 +215,16 @@ func (e *LocalEmbedder) Vector(text string) []float32 {
 		out[i] = float32(x / norm)
 	}
 	return out
+}
+
+// LocalDims is the vector size of the default local embedder.
+const LocalDims = 512
+
+// NewEmbedder returns the embedder the configuration asks for: an OpenAI-compatible model when
+// TRIAGE_EMBED_MODEL is set, the local embedder otherwise. httpClient may be nil.
+func NewEmbedder(ctx context.Context, c config.KB, httpClient *http.Client) (Embedder, error) {
+	if c.EmbedModel == "" {
+		return NewLocalEmbedder(LocalDims)
+	}
+	return NewOpenAIEmbedder(ctx, OpenAIEmbedderConfig{BaseURL: c.EmbedBaseURL, APIKey: c.EmbedAPIKey, Model: c.EmbedModel, HTTPClient: httpClient})
 }

@@ -2,7 +2,6 @@ package kb
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"strings"
@@ -33,8 +32,8 @@ func NewStore(pool *pgxpool.Pool, embedder Embedder, defaultLang string) *Store 
 // Embedder is the embedder searches and ingests use.
 func (s *Store) Embedder() Embedder { return s.embedder }
 
-// textConfig is the PostgreSQL text-search configuration of a language ('simple' where there is no
-// stemmer); romanized Hindi also lands in 'simple' through its language tag being searched both ways.
+// textConfig is the PostgreSQL text-search configuration of a language: its Snowball stemmer where
+// PostgreSQL has one (every language the product speaks, since PostgreSQL 13), 'simple' otherwise.
 func textConfig(lang string) string {
 	switch lang {
 	case "en":
@@ -185,11 +184,11 @@ func (s *Store) writeDocument(ctx context.Context, tx pgx.Tx, d Document, chunks
 		b.Queue(`
 			WITH c AS (
 				INSERT INTO kb_chunks (doc_id, lang, ordinal, heading_path, body, tsv)
-				VALUES ($1, $2, $3, $4, $5, setweight(to_tsvector($6::regconfig, $7), 'A') || to_tsvector($6::regconfig, $5))
+				VALUES ($1, $2, $3, $4, $5, setweight(to_tsvector($6::regconfig, $7), 'A') || to_tsvector($6::regconfig, $10))
 				RETURNING id)
-			INSERT INTO kb_embeddings (chunk_id, embedder, embedding) SELECT id, $8, $9 FROM c`,
-			d.ID, d.Lang, c.Ordinal, heading, c.Body, cfg, c.Title+" "+strings.Join(c.HeadingPath, " "),
-			s.embedder.ID(), pgvector.NewVector(vecs[i]))
+			INSERT INTO kb_embeddings (chunk_id, embedder, lang, embedding) SELECT id, $8, $2, $9 FROM c`,
+			d.ID, d.Lang, c.Ordinal, heading, c.Body, cfg, ftsText(c.Title+" "+strings.Join(c.HeadingPath, " ")),
+			s.embedder.ID(), pgvector.NewVector(vecs[i]), ftsText(c.Body))
 	}
 	return tx.SendBatch(ctx, b).Close()
 }
@@ -249,7 +248,7 @@ func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''
 // switch of embedder) and builds its index. Vectors of other embedders are removed unless keepOthers.
 func (s *Store) Reindex(ctx context.Context, keepOthers bool) (int, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT c.id, d.title, c.heading_path, c.body FROM kb_chunks c
+		SELECT c.id, c.lang, d.title, c.heading_path, c.body FROM kb_chunks c
 		JOIN kb_documents d ON d.id = c.doc_id AND d.lang = c.lang
 		WHERE NOT EXISTS (SELECT 1 FROM kb_embeddings e WHERE e.chunk_id = c.id AND e.embedder = $1)
 		ORDER BY c.id`, s.embedder.ID())
@@ -257,14 +256,14 @@ func (s *Store) Reindex(ctx context.Context, keepOthers bool) (int, error) {
 		return 0, store.Classify("kb: reindex", err)
 	}
 	var ids []int64
-	var texts []string
+	var langs, texts []string
 	for rows.Next() {
 		var c Chunk
-		if err := rows.Scan(&c.ID, &c.Title, &c.HeadingPath, &c.Body); err != nil {
+		if err := rows.Scan(&c.ID, &c.Lang, &c.Title, &c.HeadingPath, &c.Body); err != nil {
 			rows.Close()
 			return 0, err
 		}
-		ids, texts = append(ids, c.ID), append(texts, c.SearchText())
+		ids, langs, texts = append(ids, c.ID), append(langs, c.Lang), append(texts, c.SearchText())
 	}
 	if err := rows.Err(); err != nil {
 		return 0, store.Classify("kb: reindex", err)
@@ -276,8 +275,8 @@ func (s *Store) Reindex(ctx context.Context, keepOthers bool) (int, error) {
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
 		for i, id := range ids {
-			b.Queue(`INSERT INTO kb_embeddings (chunk_id, embedder, embedding) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-				id, s.embedder.ID(), pgvector.NewVector(vecs[i]))
+			b.Queue(`INSERT INTO kb_embeddings (chunk_id, embedder, lang, embedding) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+				id, s.embedder.ID(), langs[i], pgvector.NewVector(vecs[i]))
 		}
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
@@ -378,5 +377,3 @@ func (s *Store) Show(ctx context.Context, id string) ([]Chunk, error) {
 	}
 	return chunks, nil
 }
-
-var errNoQuery = errors.New("kb: empty query")

@@ -31,6 +31,8 @@ type Metrics struct {
 	Assessments       *prometheus.CounterVec // urgency, source
 	Decisions         *prometheus.CounterVec // action
 	RedFlags          *prometheus.CounterVec // flag
+	Answers           *prometheus.CounterVec // outcome: extractive, model, extractive_fallback, low_confidence, declined
+	AnswerLatency     prometheus.Histogram
 }
 
 // New registers the collectors, with Go runtime and process metrics, on a registry of their own.
@@ -84,10 +86,16 @@ func New() *Metrics {
 		RedFlags: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "triage_red_flags_total", Help: "Current red flags found, by flag.",
 		}, []string{"flag"}),
+		Answers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "triage_kb_answers_total", Help: "Knowledge-base answers by outcome.",
+		}, []string{"outcome"}),
+		AnswerLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "triage_kb_answer_seconds", Help: "Time to search the knowledge base and compose an answer.", Buckets: fast,
+		}),
 	}
 	reg.MustRegister(m.HTTPRequests, m.HTTPDuration, m.MessagesIngested, m.MessagesLanguage,
 		m.LanguageDetection, m.Jobs, m.JobRun, m.JobQueueWait, m.RulesAssessment, m.Classifier, m.ModelLatency,
-		m.Assessments, m.Decisions, m.RedFlags)
+		m.Assessments, m.Decisions, m.RedFlags, m.Answers, m.AnswerLatency)
 	return m
 }
 

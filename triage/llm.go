@@ -2,13 +2,10 @@ package triage
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"regexp"
 	"slices"
@@ -18,6 +15,7 @@ import (
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/clinictriage/assistant/llm"
 	"github.com/clinictriage/assistant/prompts"
 	"github.com/clinictriage/assistant/sentiment"
 )
@@ -46,7 +44,7 @@ type ModelResult struct {
 }
 
 // ErrCircuitOpen is returned while the breaker keeps calls away from a failing model.
-var ErrCircuitOpen = errors.New("model circuit open")
+var ErrCircuitOpen = llm.ErrCircuitOpen
 
 // LLMConfig configures the OpenAI-compatible classifier.
 type LLMConfig struct {
@@ -67,7 +65,7 @@ type LLMConfig struct {
 type LLMClassifier struct {
 	cfg     LLMConfig
 	client  *openai.Client
-	breaker *breaker
+	breaker *llm.Breaker
 	backoff time.Duration
 }
 
@@ -90,18 +88,12 @@ func NewLLMClassifier(cfg LLMConfig) (*LLMClassifier, error) {
 	if cfg.BreakerCooldown <= 0 {
 		cfg.BreakerCooldown = 30 * time.Second
 	}
-	oc := openai.DefaultConfig(cfg.APIKey)
-	oc.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	if cfg.HTTPClient != nil {
-		oc.HTTPClient = cfg.HTTPClient
-	} else {
-		oc.HTTPClient = &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 90 * time.Second}}
-	}
-	return &LLMClassifier{cfg: cfg, client: openai.NewClientWithConfig(oc), breaker: newBreaker(cfg.BreakerThreshold, cfg.BreakerCooldown), backoff: 400 * time.Millisecond}, nil
+	return &LLMClassifier{cfg: cfg, client: llm.NewClient(cfg.BaseURL, cfg.APIKey, cfg.HTTPClient),
+		breaker: llm.NewBreaker(cfg.BreakerThreshold, cfg.BreakerCooldown), backoff: 400 * time.Millisecond}, nil
 }
 
 // Open reports whether the circuit breaker currently keeps calls away from the model.
-func (c *LLMClassifier) Open() bool { return c.breaker.open() }
+func (c *LLMClassifier) Open() bool { return c.breaker.Open() }
 
 // Classify sends the (redacted) message and its context as delimited data, with temperature 0 and a
 // JSON-schema response format, retries once on a timeout, 429 or 5xx, and validates every field of the
@@ -109,37 +101,25 @@ func (c *LLMClassifier) Open() bool { return c.breaker.open() }
 // is not exactly what was asked for.
 func (c *LLMClassifier) Classify(ctx context.Context, in Input) (ModelResult, error) {
 	res := ModelResult{Model: c.cfg.Model, PromptVersion: c.cfg.Prompt.ID()}
-	if !c.breaker.allow() {
-		return res, ErrCircuitOpen
-	}
 	start := time.Now()
 	req := c.request(in)
-	// Redacted records that the redaction step ran on what was sent, whether or not it found anything.
-	res.Redacted = c.cfg.Redact
-
-	var err error
-	for attempt := 1; ; attempt++ {
-		res.Attempts = attempt
-		var out ModelResult
-		if out, err = c.attempt(ctx, req); err == nil {
-			out.Model, out.PromptVersion, out.Redacted, out.Attempts = res.Model, res.PromptVersion, res.Redacted, attempt
-			out.Latency = time.Since(start)
-			c.breaker.record(true)
-			return out, nil
-		}
-		if attempt == 2 || !retryable(ctx, err) || !sleep(ctx, c.backoff+time.Duration(randInt(int(c.backoff/2)))) {
-			break
-		}
+	var out ModelResult
+	attempts, err := llm.Call(ctx, c.breaker, c.cfg.Timeout, c.backoff, func(actx context.Context) error {
+		var err error
+		out, err = c.attempt(actx, req)
+		return err
+	})
+	if err == nil {
+		res = out
+		res.Model, res.PromptVersion = c.cfg.Model, c.cfg.Prompt.ID()
 	}
-	res.Latency = time.Since(start)
-	c.breaker.record(false)
+	// Redacted records that the redaction step ran on what was sent, whether or not it found anything.
+	res.Redacted, res.Attempts, res.Latency = c.cfg.Redact, attempts, time.Since(start)
 	return res, err
 }
 
 func (c *LLMClassifier) attempt(ctx context.Context, req openai.ChatCompletionRequest) (ModelResult, error) {
-	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	resp, err := c.client.CreateChatCompletion(actx, req)
+	resp, err := c.client.CreateChatCompletion(ctx, req)
 	if err != nil {
 		return ModelResult{}, err
 	}
@@ -160,10 +140,10 @@ func (c *LLMClassifier) attempt(ctx context.Context, req openai.ChatCompletionRe
 // a random value that the patient cannot know, so no text can close the data early and pose as an
 // instruction.
 func (c *LLMClassifier) request(in Input) openai.ChatCompletionRequest {
-	tag := nonce()
+	tag := llm.Nonce()
 	text := in.Text
 	if c.cfg.Redact {
-		text, _ = Redact(text, in.ContactName)
+		text, _ = llm.Redact(text, in.ContactName)
 	}
 	var b strings.Builder
 	if len(in.Context) > 0 {
@@ -175,7 +155,7 @@ func (c *LLMClassifier) request(in Input) openai.ChatCompletionRequest {
 		for _, t := range turns {
 			tt := t.Text
 			if c.cfg.Redact {
-				tt, _ = Redact(tt, in.ContactName)
+				tt, _ = llm.Redact(tt, in.ContactName)
 			}
 			fmt.Fprintf(&b, "[%s] %s\n", t.From, defuse(tt))
 		}
@@ -206,54 +186,6 @@ var markerRE = regexp.MustCompile(`(?i)</?\s*(patient_message|context)`)
 // defuse breaks anything in patient text that looks like one of our markers.
 func defuse(s string) string {
 	return markerRE.ReplaceAllStringFunc(s, func(m string) string { return strings.ReplaceAll(m, "<", "‹") })
-}
-
-func nonce() string {
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// sleep waits d, or less when ctx ends first; it reports whether the full wait passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
-func randInt(n int) int {
-	if n <= 0 {
-		return 0
-	}
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return int(uint32(b[0])|uint32(b[1])<<8|uint32(b[2])<<16|uint32(b[3])<<24) % n
-}
-
-// retryable reports a failure worth one more try: the attempt timed out (while the caller still
-// waits), the server is overloaded (429) or failing (5xx), or the connection broke.
-func retryable(ctx context.Context, err error) bool {
-	if ctx.Err() != nil {
-		return false
-	}
-	if errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	if apiErr, ok := errors.AsType[*openai.APIError](err); ok {
-		return apiErr.HTTPStatusCode == http.StatusTooManyRequests || apiErr.HTTPStatusCode >= 500
-	}
-	if reqErr, ok := errors.AsType[*openai.RequestError](err); ok {
-		return reqErr.HTTPStatusCode == http.StatusTooManyRequests || reqErr.HTTPStatusCode >= 500
-	}
-	if _, ok := errors.AsType[net.Error](err); ok {
-		return true
-	}
-	return false
 }
 
 // ValidationError is an answer that is not exactly what was asked for.

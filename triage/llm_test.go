@@ -9,8 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clinictriage/assistant/llm/llmtest"
 	"github.com/clinictriage/assistant/prompts"
-	"github.com/clinictriage/assistant/triage/llmtest"
 )
 
 func newLLM(t *testing.T, b llmtest.Behavior, tune func(*LLMConfig)) (*LLMClassifier, *llmtest.Server) {

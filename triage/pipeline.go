@@ -12,6 +12,7 @@ import (
 	"github.com/clinictriage/assistant"
 	"github.com/clinictriage/assistant/conversation"
 	"github.com/clinictriage/assistant/escalation"
+	"github.com/clinictriage/assistant/kb"
 	"github.com/clinictriage/assistant/metrics"
 	"github.com/clinictriage/assistant/sentiment"
 	"github.com/clinictriage/assistant/store"
@@ -30,6 +31,7 @@ type Pipeline struct {
 	languages     *LanguageDetector
 	assessor      *Assessor
 	classifier    Classifier // nil: rules only
+	answerer      Answerer   // nil: no knowledge base
 	route         RouteConfig
 	metrics       *metrics.Metrics
 	log           *slog.Logger
@@ -45,6 +47,7 @@ type PipelineDeps struct {
 	Languages     *LanguageDetector
 	Assessor      *Assessor
 	Classifier    Classifier // optional
+	Answerer      Answerer   // optional: the knowledge base
 	Route         RouteConfig
 	Metrics       *metrics.Metrics
 	Log           *slog.Logger
@@ -53,7 +56,12 @@ type PipelineDeps struct {
 // NewPipeline returns the worker.
 func NewPipeline(d PipelineDeps) *Pipeline {
 	return &Pipeline{pool: d.Pool, conversations: d.Conversations, escalations: d.Escalations, languages: d.Languages,
-		assessor: d.Assessor, classifier: d.Classifier, route: d.Route, metrics: d.Metrics, log: d.Log}
+		assessor: d.Assessor, classifier: d.Classifier, answerer: d.Answerer, route: d.Route, metrics: d.Metrics, log: d.Log}
+}
+
+// Answerer is the knowledge base as the pipeline sees it.
+type Answerer interface {
+	Answer(ctx context.Context, q kb.Question) (kb.Answer, error)
 }
 
 // Timeout bounds one run: the model's two attempts and the database work, with room to spare.
@@ -87,7 +95,15 @@ func (p *Pipeline) Work(ctx context.Context, job *river.Job[conversation.Process
 	if err != nil {
 		return err
 	}
-	d := Route(a, State{Open: open, PreviousNegative: prev == sentiment.Negative, Language: lang.Language, Script: lang.Script}, p.route)
+	st := State{Open: open, PreviousNegative: prev == sentiment.Negative, Language: lang.Language, Script: lang.Script}
+	route := p.route
+	route.KnowledgeBase = p.answerer != nil
+	d := Route(a, st, route)
+	if d.Action == ActionAnswer {
+		if d, err = p.answer(ctx, msg, a, st, d); err != nil {
+			return err
+		}
+	}
 
 	done, err := p.record(ctx, msg, lang, a, d)
 	if err != nil {
@@ -102,6 +118,42 @@ func (p *Pipeline) Work(ctx context.Context, job *river.Job[conversation.Process
 		"red_flags", flagNames(a.RedFlags), "distress", a.Distress, "source", a.Source, "failure", a.Failure,
 		"action", d.Action, "rerun", !done)
 	return nil
+}
+
+// answer asks the knowledge base. An answer becomes the reply; no answer (low confidence, or the
+// model declined) sends the message to the team as no_answer. Only a database error fails the job,
+// which then runs again.
+func (p *Pipeline) answer(ctx context.Context, msg conversation.Pending, a Assessment, st State, d Decision) (Decision, error) {
+	start := time.Now()
+	ans, err := p.answerer.Answer(ctx, kb.Question{Text: msg.Text, Lang: ReplyLanguage(st, p.route), ContactName: msg.ContactName})
+	if err != nil {
+		return d, err
+	}
+	p.metrics.Answers.WithLabelValues(answerOutcome(ans)).Inc()
+	p.metrics.AnswerLatency.Observe(metrics.Since(start))
+	if ans.ModelFailure != "" {
+		p.log.WarnContext(ctx, "answer model failed; the answer is extractive", "failure", ans.ModelFailure)
+	}
+	d.Answer = &AnswerInfo{DocID: ans.DocID, Lang: ans.Lang, Translated: ans.Translated, ChunkIDs: ans.ChunkIDs,
+		Confidence: ans.Confidence, Method: ans.Method, Reason: ans.Reason, ModelFailure: ans.ModelFailure}
+	if !ans.Answered {
+		return Unanswered(d, a, st, p.route), nil
+	}
+	d.Reply = &Reply{Kind: ReplyAnswer, Text: ans.Text, Language: ReplyLanguage(st, p.route), ChunkIDs: ans.ChunkIDs}
+	if !ans.Translated {
+		d.Reply.Language = ans.Lang
+	}
+	return d, nil
+}
+
+func answerOutcome(a kb.Answer) string {
+	switch {
+	case !a.Answered:
+		return a.Reason
+	case a.ModelFailure != "":
+		return "extractive_fallback"
+	}
+	return a.Method
 }
 
 // assess runs the rules, then the model when there is one (see Judge), and counts what happened.
@@ -149,7 +201,7 @@ func (p *Pipeline) record(ctx context.Context, msg conversation.Pending, lang De
 		if d.Reply != nil {
 			if _, _, err := p.conversations.AddReplyTx(ctx, tx, conversation.Reply{
 				ConversationID: msg.ConversationID, InReplyTo: msg.MessageID, Channel: msg.Channel,
-				Kind: d.Reply.Kind, Text: d.Reply.Text, Language: d.Reply.Language,
+				Kind: d.Reply.Kind, Text: d.Reply.Text, Language: d.Reply.Language, ChunkIDs: d.Reply.ChunkIDs,
 			}); err != nil {
 				return err
 			}

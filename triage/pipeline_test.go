@@ -17,10 +17,10 @@ import (
 
 	"github.com/clinictriage/assistant/conversation"
 	"github.com/clinictriage/assistant/escalation"
+	"github.com/clinictriage/assistant/llm/llmtest"
 	"github.com/clinictriage/assistant/metrics"
 	"github.com/clinictriage/assistant/prompts"
 	"github.com/clinictriage/assistant/store/storetest"
-	"github.com/clinictriage/assistant/triage/llmtest"
 )
 
 type pipelineFixture struct {

@@ -13,6 +13,7 @@ const (
 	ReplySelfHarm  = "self_harm" // a holding reply that also says what to do if in danger
 	ReplyHuman     = "human"     // a person will answer
 	ReplyNoAnswer  = "no_answer" // the bot cannot answer; the team will
+	ReplyAnswer    = "answer"    // an answer from the knowledge base (its text comes from there)
 )
 
 // replyTexts holds each reply in each language. {number} is the emergency number and {wait} the time

@@ -12,7 +12,7 @@ import (
 const (
 	ActionEmergency   = "emergency"   // emergency reply now and a top-priority escalation
 	ActionEscalate    = "escalate"    // escalation and a holding reply
-	ActionAnswer      = "answer"      // the knowledge base answers (lands with the knowledge base)
+	ActionAnswer      = "answer"      // the knowledge base answers (see Unanswered when it cannot)
 	ActionAcknowledge = "acknowledge" // thanks or ok: nothing to do
 	ActionNurse       = "nurse"       // a nurse owns the conversation: the bot stays silent
 )
@@ -22,9 +22,9 @@ type RouteConfig struct {
 	EmergencyNumber string
 	SLA             escalation.SLA
 	DefaultLanguage string
-	// Answer, when set, is the knowledge base: it returns a reply to an answerable message or false.
-	// Until it is set every message the bot would answer goes to the team as no_answer.
-	Answer func(a Assessment, lang string) (Reply, bool)
+	// KnowledgeBase says that a knowledge base can answer: messages for it are routed ActionAnswer
+	// (the pipeline then asks it). Without one they go to the team as no_answer.
+	KnowledgeBase bool
 }
 
 // State is what routing needs to know about the conversation.
@@ -42,13 +42,29 @@ type Decision struct {
 	Level    Urgency             `json:"level,omitempty"`
 	Reasons  []escalation.Reason `json:"reasons,omitempty"`
 	Reply    *Reply              `json:"reply,omitempty"`
+	// Answer is what the knowledge base did with the message: its source and confidence, or why it
+	// had no answer.
+	Answer *AnswerInfo `json:"answer,omitempty"`
+}
+
+// AnswerInfo records a knowledge-base answer (or its absence) with the decision.
+type AnswerInfo struct {
+	DocID        string  `json:"doc_id,omitempty"`
+	Lang         string  `json:"lang,omitempty"`
+	Translated   bool    `json:"translated"`
+	ChunkIDs     []int64 `json:"chunk_ids,omitempty"`
+	Confidence   float64 `json:"confidence"`
+	Method       string  `json:"method,omitempty"`
+	Reason       string  `json:"reason,omitempty"`
+	ModelFailure string  `json:"model_failure,omitempty"`
 }
 
 // Reply is a message the bot sends.
 type Reply struct {
-	Kind     string `json:"kind"`
-	Text     string `json:"text"`
-	Language string `json:"language"`
+	Kind     string  `json:"kind"`
+	Text     string  `json:"text"`
+	Language string  `json:"language"`
+	ChunkIDs []int64 `json:"chunk_ids,omitempty"` // the knowledge-base passages an answer cites
 }
 
 // Route decides, in the order of DESIGN.md: an emergency gets the emergency reply and the top of the
@@ -66,14 +82,7 @@ func Route(a Assessment, st State, cfg RouteConfig) Decision {
 		d.Action = ActionNurse
 		return d
 	}
-	wait := func() string { return string(Max(d.Level, Routine)) }
-	reply := func(kind string) *Reply {
-		level := wait()
-		if st.Open != nil && Urgency(st.Open.Level).Rank() > Urgency(level).Rank() {
-			level = st.Open.Level // the queue already promises less time
-		}
-		return &Reply{Kind: kind, Language: replyLang(st, cfg), Text: ReplyText(kind, st.Language, st.Script, cfg.DefaultLanguage, cfg.EmergencyNumber, cfg.SLA.For(level))}
-	}
+	reply := func(kind string) *Reply { return botReply(kind, d.Level, st, cfg) }
 
 	switch {
 	case a.Urgency == Emergency:
@@ -95,24 +104,41 @@ func Route(a Assessment, st State, cfg RouteConfig) Decision {
 		}
 	case acknowledgement(a):
 		d.Action = ActionAcknowledge
+	case cfg.KnowledgeBase:
+		d.Action = ActionAnswer
 	default:
-		if cfg.Answer != nil {
-			if r, ok := cfg.Answer(a, replyLang(st, cfg)); ok {
-				d.Action, d.Reply = ActionAnswer, &r
-				return d
-			}
-		}
-		d.Action, d.Escalate = ActionEscalate, true
-		d.Level = Max(a.Urgency, Routine)
-		d.Reasons = append(d.Reasons, reason("no_answer"))
-		if st.Open == nil {
-			d.Reply = reply(ReplyNoAnswer)
-		}
+		d = Unanswered(d, a, st, cfg)
 	}
 	return d
 }
 
-func replyLang(st State, cfg RouteConfig) string {
+// Unanswered turns a decision to answer into one for the team: a message the knowledge base cannot
+// answer is escalated as no_answer with a holding reply (none when the patient already waits for a
+// nurse).
+func Unanswered(d Decision, a Assessment, st State, cfg RouteConfig) Decision {
+	d.Action, d.Escalate = ActionEscalate, true
+	d.Level = Max(a.Urgency, Routine)
+	d.Reasons = append(d.Reasons, reason("no_answer"))
+	d.Reply = nil
+	if st.Open == nil {
+		d.Reply = botReply(ReplyNoAnswer, d.Level, st, cfg)
+	}
+	return d
+}
+
+// botReply is a fixed reply in the patient's language, with the wait of the level (or of the open
+// escalation, when the queue already promises less time).
+func botReply(kind string, level Urgency, st State, cfg RouteConfig) *Reply {
+	wait := string(Max(level, Routine))
+	if st.Open != nil && Urgency(st.Open.Level).Rank() > Urgency(wait).Rank() {
+		wait = st.Open.Level
+	}
+	return &Reply{Kind: kind, Language: ReplyLanguage(st, cfg), Text: ReplyText(kind, st.Language, st.Script, cfg.DefaultLanguage, cfg.EmergencyNumber, cfg.SLA.For(wait))}
+}
+
+// ReplyLanguage is the language the bot answers in: the patient's when it has texts for it ("hi-Latn"
+// for Hindi written in Latin letters), else the clinic's.
+func ReplyLanguage(st State, cfg RouteConfig) string {
 	if _, ok := replyTexts[st.Language]; ok {
 		if st.Language == "hi" && st.Script == "Latn" {
 			return "hi-Latn"

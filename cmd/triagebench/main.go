@@ -38,10 +38,10 @@ import (
 
 	"github.com/clinictriage/assistant/apikey"
 	"github.com/clinictriage/assistant/config"
+	"github.com/clinictriage/assistant/llm/llmtest"
 	"github.com/clinictriage/assistant/store"
 	"github.com/clinictriage/assistant/store/storetest"
 	"github.com/clinictriage/assistant/triage"
-	"github.com/clinictriage/assistant/triage/llmtest"
 )
 
 type options struct {

@@ -47,6 +47,16 @@ Usage:
                                               triage metrics on a gold set (no database)
   triagectl eval language --gold FILE [--json]
                                               language detection on a gold set (no database)
+  triagectl eval faq --gold FILE [--kb DIR] [--json] [--verbose]
+                                              knowledge-base retrieval on an FAQ gold set (in a
+                                              scratch schema; the demo knowledge base by default)
+  triagectl kb ingest DIR | --demo [--json]   load a knowledge-base folder: changed documents are
+                                              re-chunked, removed ones withdrawn
+  triagectl kb list [--json]                  documents, their languages, chunks and state
+  triagectl kb show ID                        a document's chunks in every language
+  triagectl kb reindex [--keep-others]        embed every chunk with the configured embedder
+  triagectl kb search QUESTION [--lang L] [--json]
+                                              what the knowledge base finds, with its confidence
 
 Configuration comes from the environment, as for triaged (see README).
 `
@@ -112,6 +122,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return evalTriage(ctx, cfg, rest, stdout, stderr)
 	case cmd == "eval language":
 		return evalLanguage(cfg, rest, stdout, stderr)
+	case cmd == "eval faq":
+		return evalFAQ(ctx, cfg, rest, stdout, stderr)
+	case args[0] == "kb" && len(args) > 1:
+		return kbCommand(ctx, cfg, args[1], rest, stdout, stderr)
 	case cmd == "apikeys create":
 		fs := flags("apikeys create", stderr)
 		name := fs.String("name", "", "a name for the key, such as the integration using it")

@@ -11,8 +11,8 @@ import (
 	"testing"
 
 	"github.com/clinictriage/assistant/apikey"
+	"github.com/clinictriage/assistant/llm/llmtest"
 	"github.com/clinictriage/assistant/store/storetest"
-	"github.com/clinictriage/assistant/triage/llmtest"
 )
 
 func ctl(t *testing.T, url string, args ...string) (string, string, error) {

@@ -26,6 +26,7 @@ import (
 	"github.com/clinictriage/assistant/config"
 	"github.com/clinictriage/assistant/conversation"
 	"github.com/clinictriage/assistant/escalation"
+	"github.com/clinictriage/assistant/kb"
 	"github.com/clinictriage/assistant/metrics"
 	"github.com/clinictriage/assistant/prompts"
 	"github.com/clinictriage/assistant/store"
@@ -81,6 +82,10 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 	}
 	log.Info("language models and rules loaded", "languages", cfg.Languages, "ms", time.Since(start).Milliseconds(),
 		"model", cfg.LLM.Model, "redact", cfg.LLM.Redact)
+	responder, err := newResponder(ctx, cfg, pool, log)
+	if err != nil {
+		return err
+	}
 
 	m := metrics.New()
 	workers := river.NewWorkers()
@@ -103,7 +108,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 	})
 	river.AddWorker(workers, triage.NewPipeline(triage.PipelineDeps{
 		Pool: pool, Conversations: conversations, Escalations: escalations, Languages: languages,
-		Assessor: assessor, Classifier: classifier, Metrics: m, Log: log.With("component", "pipeline"),
+		Assessor: assessor, Classifier: classifier, Answerer: responder, Metrics: m, Log: log.With("component", "pipeline"),
 		Route: triage.RouteConfig{EmergencyNumber: cfg.EmergencyNumber, SLA: escalations.SLA(), DefaultLanguage: cfg.DefaultLanguage},
 	}))
 
@@ -188,6 +193,40 @@ func newClassifier(cfg config.Config) (triage.Classifier, error) {
 		BaseURL: cfg.LLM.BaseURL, Model: cfg.LLM.Model, APIKey: cfg.LLM.APIKey, Timeout: cfg.LLM.Timeout,
 		Redact: cfg.LLM.Redact, Prompt: prompt,
 	})
+}
+
+// newResponder wires the knowledge base: the configured embedder, its index, and the answer model
+// when one is configured. Chunks without a vector from this embedder (after a switch of embedder)
+// are not searched until `triagectl kb reindex`; the log says so.
+func newResponder(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*kb.Responder, error) {
+	embedder, err := kb.NewEmbedder(ctx, cfg.KB, nil)
+	if err != nil {
+		return nil, fmt.Errorf("TRIAGE_EMBED_MODEL: %w", err)
+	}
+	s := kb.NewStore(pool, embedder, cfg.DefaultLanguage)
+	if err := s.EnsureIndex(ctx); err != nil {
+		return nil, err
+	}
+	if missing, err := s.Missing(ctx); err != nil {
+		return nil, err
+	} else if missing > 0 {
+		log.Warn("knowledge-base chunks lack vectors from the configured embedder: run `triagectl kb reindex`",
+			"embedder", embedder.ID(), "chunks", missing)
+	}
+	var model *kb.ModelAnswerer
+	if cfg.LLM.Enabled() {
+		prompt, err := prompts.Get("answer", cfg.KB.AnswerPrompt)
+		if err != nil {
+			return nil, fmt.Errorf("TRIAGE_ANSWER_PROMPT_VERSION: %w", err)
+		}
+		model, err = kb.NewModelAnswerer(kb.ModelConfig{BaseURL: cfg.LLM.BaseURL, APIKey: cfg.LLM.APIKey, Model: cfg.LLM.Model,
+			Timeout: cfg.LLM.Timeout, Redact: cfg.LLM.Redact, Prompt: prompt})
+		if err != nil {
+			return nil, err
+		}
+	}
+	log.Info("knowledge base ready", "embedder", embedder.ID(), "min_confidence", cfg.KB.MinConfidence, "answer_model", model != nil)
+	return kb.NewResponder(s, cfg.KB.MinConfidence, model), nil
 }
 
 // connect opens the pool, waiting up to a minute for a database that is still starting (containers

@@ -30,10 +30,13 @@ CREATE INDEX kb_chunks_tsv ON kb_chunks USING gin (tsv);
 CREATE INDEX kb_chunks_lang ON kb_chunks (lang);
 
 -- One row per chunk and embedder (name@version); each embedder gets its own HNSW index, created by
--- the code with its dimension (pgvector indexes need a fixed one).
+-- the code with its dimension (pgvector indexes need a fixed one). The chunk's language is repeated
+-- here so that the nearest-neighbour scan itself filters by language (pgvector's iterative scan)
+-- instead of a join discarding most of what the index returned.
 CREATE TABLE kb_embeddings (
     chunk_id  bigint NOT NULL REFERENCES kb_chunks (id) ON DELETE CASCADE,
     embedder  text NOT NULL,
+    lang      text NOT NULL,
     embedding vector NOT NULL,
     PRIMARY KEY (chunk_id, embedder)
 );

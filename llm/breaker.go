@@ -1,14 +1,14 @@
-package triage
+package llm
 
 import (
 	"sync"
 	"time"
 )
 
-// breaker is a circuit breaker around the model: after threshold failures in a row it opens and every
+// Breaker is a circuit breaker around the model: after threshold failures in a row it opens and every
 // call fails at once for cooldown, so that an outage costs each message nothing instead of a timeout;
 // then one call is let through to probe, and its outcome closes or reopens the circuit.
-type breaker struct {
+type Breaker struct {
 	threshold int
 	cooldown  time.Duration
 	now       func() time.Time
@@ -19,12 +19,12 @@ type breaker struct {
 	probing   bool
 }
 
-func newBreaker(threshold int, cooldown time.Duration) *breaker {
-	return &breaker{threshold: threshold, cooldown: cooldown, now: time.Now}
+func NewBreaker(threshold int, cooldown time.Duration) *Breaker {
+	return &Breaker{threshold: threshold, cooldown: cooldown, now: time.Now}
 }
 
-// allow reports whether a call may go to the model now.
-func (b *breaker) allow() bool {
+// Allow reports whether a call may go to the model now.
+func (b *Breaker) Allow() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.failures < b.threshold {
@@ -37,8 +37,8 @@ func (b *breaker) allow() bool {
 	return true
 }
 
-// record notes the outcome of an allowed call.
-func (b *breaker) record(ok bool) {
+// Record notes the outcome of an allowed call.
+func (b *Breaker) Record(ok bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.probing = false
@@ -52,8 +52,8 @@ func (b *breaker) record(ok bool) {
 	}
 }
 
-// open reports whether the circuit is open (for metrics and readiness details).
-func (b *breaker) open() bool {
+// Open reports whether the circuit is open (for metrics and readiness details).
+func (b *Breaker) Open() bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.failures >= b.threshold

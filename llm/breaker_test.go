@@ -1,4 +1,4 @@
-package triage
+package llm
 
 import (
 	"testing"
@@ -7,34 +7,34 @@ import (
 
 func TestBreaker(t *testing.T) {
 	now := time.Unix(1000, 0)
-	b := newBreaker(3, 10*time.Second)
+	b := NewBreaker(3, 10*time.Second)
 	b.now = func() time.Time { return now }
 	for i := range 3 {
-		if !b.allow() {
+		if !b.Allow() {
 			t.Fatalf("call %d refused while closed", i)
 		}
-		b.record(false)
+		b.Record(false)
 	}
-	if b.allow() || !b.open() {
+	if b.Allow() || !b.Open() {
 		t.Fatal("still allowing after 3 failures")
 	}
 	now = now.Add(11 * time.Second)
-	if !b.allow() {
+	if !b.Allow() {
 		t.Fatal("no probe after the cooldown")
 	}
-	if b.allow() {
+	if b.Allow() {
 		t.Fatal("a second call during the probe")
 	}
-	b.record(false)
-	if b.allow() {
+	b.Record(false)
+	if b.Allow() {
 		t.Fatal("allowed after a failed probe")
 	}
 	now = now.Add(11 * time.Second)
-	if !b.allow() {
+	if !b.Allow() {
 		t.Fatal("no second probe")
 	}
-	b.record(true)
-	if !b.allow() || b.open() {
+	b.Record(true)
+	if !b.Allow() || b.Open() {
 		t.Fatal("not closed after a good probe")
 	}
 }

@@ -6,12 +6,15 @@ package llmtest
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -36,6 +39,8 @@ type Server struct {
 	behavior Behavior
 	requests []openai.ChatCompletionRequest
 	raw      []string
+	embed    EmbedBehavior
+	embeds   int // embedding requests received
 }
 
 // New starts a server with the given behavior. Its base URL for clients is URL + "/v1".
@@ -70,6 +75,10 @@ func (s *Server) RawRequests() []string {
 }
 
 func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/embeddings") {
+		s.handleEmbeddings(w, r)
+		return
+	}
 	if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/chat/completions") {
 		http.Error(w, `{"error":{"message":"not found","type":"invalid_request_error"}}`, http.StatusNotFound)
 		return
@@ -118,6 +127,109 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		"usage": map[string]int{"prompt_tokens": 100, "completion_tokens": 50, "total_tokens": 150},
 	}
 	json.NewEncoder(w).Encode(resp)
+}
+
+// EmbedReply is what the server sends back for one embeddings request.
+type EmbedReply struct {
+	Status  int           // HTTP status; 0 means 200
+	Body    string        // a raw body instead
+	Delay   time.Duration // wait before answering
+	Vectors [][]float32   // the embeddings, in input order
+}
+
+// EmbedBehavior decides the reply to each embeddings request; n counts them from 1.
+type EmbedBehavior func(n int, input []string) EmbedReply
+
+// SetEmbedBehavior changes how the server answers embeddings requests (by default: BagOfWords(64)).
+func (s *Server) SetEmbedBehavior(b EmbedBehavior) {
+	s.mu.Lock()
+	s.embed = b
+	s.mu.Unlock()
+}
+
+// EmbedRequests counts the embeddings requests received.
+func (s *Server) EmbedRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.embeds
+}
+
+// BagOfWords embeds each text as its lower-cased words hashed into dims buckets, L2-normalised: a
+// deterministic stand-in for an embedding model, different from the product's local embedder.
+func BagOfWords(dims int) EmbedBehavior {
+	return func(_ int, input []string) EmbedReply {
+		out := make([][]float32, len(input))
+		for i, t := range input {
+			v := make([]float32, dims)
+			for _, w := range strings.FieldsFunc(strings.ToLower(t), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+				h := fnv.New32a()
+				h.Write([]byte(w))
+				v[h.Sum32()%uint32(dims)]++
+			}
+			var n float64
+			for _, x := range v {
+				n += float64(x * x)
+			}
+			if n == 0 {
+				v[0], n = 1, 1
+			}
+			for j := range v {
+				v[j] /= float32(math.Sqrt(n))
+			}
+			out[i] = v
+		}
+		return EmbedReply{Vectors: out}
+	}
+}
+
+func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Input json.RawMessage `json:"input"`
+		Model string          `json:"model"`
+	}
+	var input []string
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || json.Unmarshal(req.Input, &input) != nil {
+		var one string
+		if err != nil || json.Unmarshal(req.Input, &one) != nil {
+			http.Error(w, `{"error":{"message":"bad json","type":"invalid_request_error"}}`, http.StatusBadRequest)
+			return
+		}
+		input = []string{one}
+	}
+	s.mu.Lock()
+	s.embeds++
+	n, b := s.embeds, s.embed
+	s.mu.Unlock()
+	if b == nil {
+		b = BagOfWords(64)
+	}
+	reply := b(n, input)
+	if reply.Delay > 0 {
+		select {
+		case <-time.After(reply.Delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if reply.Status != 0 && reply.Status != http.StatusOK {
+		w.WriteHeader(reply.Status)
+		if reply.Body == "" {
+			reply.Body = fmt.Sprintf(`{"error":{"message":"scripted failure %d","type":"server_error"}}`, reply.Status)
+		}
+		io.WriteString(w, reply.Body)
+		return
+	}
+	if reply.Body != "" {
+		io.WriteString(w, reply.Body)
+		return
+	}
+	data := make([]map[string]any, len(reply.Vectors))
+	for i, v := range reply.Vectors {
+		data[i] = map[string]any{"object": "embedding", "index": i, "embedding": v}
+	}
+	json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": data, "model": req.Model,
+		"usage": map[string]int{"prompt_tokens": 10, "total_tokens": 10}})
 }
 
 // Answer is the JSON a well-behaved model returns.
