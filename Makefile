@@ -34,9 +34,10 @@ bench: db build ## language detection benchmark, then ingest throughput, detecti
 	TRIAGE_SHARED_DIR='$(abspath $(SHARED))' go test -run '^$$' -bench . -benchmem ./triage/
 	TEST_DATABASE_URL='$(TEST_DB_URL)' go run ./cmd/triagebench --server bin/triaged --gold $(SHARED)/gold/triage-dev.jsonl
 
-eval: ## triage metrics (the configured path: rules, or rules + model) and language detection on the gold set
+eval: db ## triage and language metrics, and knowledge-base retrieval (in a scratch schema), on the gold sets
 	go run ./cmd/triagectl eval triage --gold $(SHARED)/gold/triage-dev.jsonl
 	go run ./cmd/triagectl eval language --gold $(SHARED)/gold/triage-dev.jsonl
+	DATABASE_URL='$(RUN_DB_URL)' go run ./cmd/triagectl eval faq --gold $(SHARED)/gold/faq-dev.jsonl
 
 lint: ## gofmt, go vet and staticcheck
 	@test -z "$$(gofmt -l .)" || { echo "not gofmt-formatted:"; gofmt -l .; exit 1; }

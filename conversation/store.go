@@ -121,6 +121,8 @@ type Message struct {
 	ReplyKind          *string    `json:"reply_kind,omitempty"`
 	InReplyTo          *string    `json:"in_reply_to,omitempty"`
 	DeliveryState      *string    `json:"delivery_state,omitempty"`
+	// KBChunkIDs are the knowledge-base passages a bot answer cites.
+	KBChunkIDs []int64 `json:"kb_chunk_ids,omitempty"`
 }
 
 // Get returns the conversation with its messages, oldest first. Errors: EINVALID (id is not a
@@ -146,7 +148,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Conversation, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT id, direction, channel, channel_message_id, body, sent_at, created_at,
 		       language, language_confidence, language_source, script, processed_at,
-		       author, reply_kind, in_reply_to, delivery_state
+		       author, reply_kind, in_reply_to, delivery_state, kb_chunk_ids
 		FROM messages WHERE conversation_id = $1
 		ORDER BY created_at, id`, uid)
 	if err != nil {
@@ -156,7 +158,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Conversation, error) {
 		var m Message
 		err := row.Scan(&m.ID, &m.Direction, &m.Channel, &m.ChannelMessageID, &m.Text, &m.SentAt,
 			&m.ReceivedAt, &m.Language, &m.LanguageConfidence, &m.LanguageSource, &m.Script, &m.ProcessedAt,
-			&m.Author, &m.ReplyKind, &m.InReplyTo, &m.DeliveryState)
+			&m.Author, &m.ReplyKind, &m.InReplyTo, &m.DeliveryState, &m.KBChunkIDs)
 		return m, err
 	})
 	if err != nil {

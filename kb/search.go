@@ -281,3 +281,38 @@ func ftsText(s string) string {
 	}
 	return b.String()
 }
+
+// Nearest returns the ids of the k chunks nearest to vec among the given languages: through the HNSW
+// index as searches do, or, with exact, by scanning every vector (the truth the index is measured
+// against).
+func (s *Store) Nearest(ctx context.Context, vec []float32, langs []string, k int, exact bool) ([]int64, error) {
+	var ids []int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(fmt.Sprintf(`SET LOCAL hnsw.ef_search = %d`, efSearch))
+		b.Queue(`SET LOCAL hnsw.iterative_scan = relaxed_order`)
+		if exact {
+			b.Queue(`SET LOCAL enable_indexscan = off`)
+		} else {
+			b.Queue(`SET LOCAL enable_seqscan = off`)
+		}
+		b.Queue(s.vectorSQL(), pgvector.NewVector(vec), langs, k)
+		br := tx.SendBatch(ctx, b)
+		defer br.Close()
+		for range 3 {
+			if _, err := br.Exec(); err != nil {
+				return err
+			}
+		}
+		found, err := collectChunks(br, true)
+		if err != nil {
+			return err
+		}
+		sort.SliceStable(found, func(i, j int) bool { return found[i].cos > found[j].cos })
+		for _, f := range found {
+			ids = append(ids, f.chunk.ID)
+		}
+		return br.Close()
+	})
+	return ids, store.Classify("kb: nearest", err)
+}

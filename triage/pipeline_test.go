@@ -17,6 +17,7 @@ import (
 
 	"github.com/clinictriage/assistant/conversation"
 	"github.com/clinictriage/assistant/escalation"
+	"github.com/clinictriage/assistant/kb"
 	"github.com/clinictriage/assistant/llm/llmtest"
 	"github.com/clinictriage/assistant/metrics"
 	"github.com/clinictriage/assistant/prompts"
@@ -257,5 +258,75 @@ func TestPipelineLearnsConversationLanguage(t *testing.T) {
 	}
 	if len(inbound) != 2 || *inbound[0].Language != "pt" || *inbound[1].Language != "pt" || *inbound[1].LanguageSource != SourcePrior {
 		t.Fatalf("languages: %+v", inbound)
+	}
+}
+
+// withKB gives the pipeline the demo knowledge base, answering extractively.
+func (f *pipelineFixture) withKB(minConfidence float64) {
+	f.t.Helper()
+	e, err := kb.NewLocalEmbedder(kb.LocalDims)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	docs, err := kb.ReadDir(kb.Demo, "demo", "en")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	s := kb.NewStore(f.s.Pool, e, "en")
+	if _, err := s.Ingest(context.Background(), docs); err != nil {
+		f.t.Fatal(err)
+	}
+	f.pipeline.answerer = kb.NewResponder(s, minConfidence, nil)
+}
+
+// Routine questions are answered from the knowledge base, citing their passages, in the patient's
+// language; a question it cannot answer goes to the team; a conversation a nurse owns gets no answer.
+func TestPipelineAnswersFromTheKnowledgeBase(t *testing.T) {
+	t.Parallel()
+	f := newPipeline(t, nil)
+	f.withKB(0.5)
+	ctx := context.Background()
+
+	conv := f.send("+15550002000", "kb-1", "hola, ¿a qué hora abre la clínica de Northgate el lunes?")
+	o := f.outcome(conv)
+	if o.escalation != nil || len(o.replies) != 1 || *o.replies[0].ReplyKind != ReplyAnswer {
+		t.Fatalf("not answered: escalation %+v replies %+v", o.escalation, o.replies)
+	}
+	r := o.replies[0]
+	if !strings.Contains(r.Text, "Northgate") || !strings.Contains(r.Text, "Fuente:") || len(r.KBChunkIDs) == 0 || *r.Language != "es" {
+		t.Fatalf("answer %q in %v citing %v", r.Text, *r.Language, r.KBChunkIDs)
+	}
+	var d Decision
+	if err := f.s.Pool.QueryRow(ctx, `SELECT decision FROM assessments WHERE conversation_id = $1`, conv).Scan(&d); err != nil {
+		t.Fatal(err)
+	}
+	if d.Answer == nil || d.Answer.Method != kb.MethodExtractive || d.Answer.DocID == "" || !slices.Equal(d.Answer.ChunkIDs, r.KBChunkIDs) || d.Answer.Confidence < 0.5 {
+		t.Fatalf("decision does not record the answer: %+v", d.Answer)
+	}
+
+	// Nothing in the knowledge base: escalated as no_answer with a holding reply.
+	conv = f.send("+15550002001", "kb-2", "do you sell tickets for the football match on sunday?")
+	o = f.outcome(conv)
+	if o.escalation == nil || !slices.Contains(reasonCodes(o.escalation), "no_answer") || len(o.replies) != 1 || *o.replies[0].ReplyKind != ReplyNoAnswer {
+		t.Fatalf("unanswerable: escalation %+v replies %+v", o.escalation, o.replies)
+	}
+	if n := testutil.ToFloat64(f.metrics.Answers.WithLabelValues(kb.ReasonLowConfidence)); n != 1 {
+		t.Errorf("low-confidence answers counted %v", n)
+	}
+
+	// A nurse owns the conversation: even an answerable question gets no bot reply.
+	if _, err := f.s.Pool.Exec(ctx, `UPDATE escalations SET claimed_by = 'nurse-2', claimed_at = now() WHERE id = $1`, o.escalation.ID); err != nil {
+		t.Fatal(err)
+	}
+	f.send("+15550002001", "kb-3", "what is the address of the eastbank clinic?")
+	if o2 := f.outcome(conv); len(o2.replies) != 1 {
+		t.Fatalf("the bot answered in a nurse's conversation: %+v", o2.replies)
+	}
+
+	// Urgent messages are never answered by the knowledge base, even when it has a page on the topic.
+	conv = f.send("+15550002002", "kb-4", "my 5 year old has a fever of 39.8 and is very drowsy")
+	o = f.outcome(conv)
+	if o.escalation == nil || len(o.replies) != 1 || *o.replies[0].ReplyKind == ReplyAnswer {
+		t.Fatalf("urgent message answered by the bot: %+v %+v", o.escalation, o.replies)
 	}
 }

@@ -233,3 +233,77 @@ func evalFAQ(ctx context.Context, cfg config.Config, args []string, stdout, stde
 	rep.WriteText(stdout, *verbose)
 	return nil
 }
+
+// evalDatasets measures retrieval on the public data sets: MedQuAD questions against a knowledge base
+// of their answers, and the English and German COVID question pairs (a question against all the
+// others' partners). Each knowledge base lives in a scratch schema of its own.
+func evalDatasets(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
+	fs := flags("eval datasets", stderr)
+	dir := fs.String("dir", "", "the datasets folder (../shared/datasets)")
+	limit := fs.Int("medquad", 4000, "MedQuAD question-answer pairs to use (0: all 16,407)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return fmt.Errorf("%w: eval datasets needs --dir DIR", errUsage)
+	}
+	e, err := kb.NewEmbedder(ctx, cfg.KB, nil)
+	if err != nil {
+		return err
+	}
+	// inScratch loads docs into a scratch schema and runs fn on its store.
+	inScratch := func(lang string, docs []kb.Document, fn func(*kb.Store) (eval.RetrievalReport, error)) (eval.RetrievalReport, error) {
+		scratch, err := store.NewScratch(ctx, cfg.DatabaseURL, "eval_data", 4)
+		if err != nil {
+			return eval.RetrievalReport{}, fmt.Errorf("DATABASE_URL: %w", err)
+		}
+		defer scratch.Drop(context.WithoutCancel(ctx))
+		s := kb.NewStore(scratch.Pool, e, lang)
+		if _, err := s.Ingest(ctx, docs); err != nil {
+			return eval.RetrievalReport{}, err
+		}
+		return fn(s)
+	}
+	var reports []eval.RetrievalReport
+	pairs, err := eval.ReadMedQuAD(*dir+"/medquad/medquad_qa_answered.jsonl.gz", *limit)
+	if err != nil {
+		return err
+	}
+	docs, err := eval.MedQuADDocuments(pairs)
+	if err != nil {
+		return err
+	}
+	rep, err := inScratch("en", docs, func(s *kb.Store) (eval.RetrievalReport, error) { return eval.MedQuADRetrieval(ctx, s, pairs) })
+	if err != nil {
+		return err
+	}
+	reports = append(reports, rep)
+	qs, err := eval.ReadQSim(*dir + "/covid_question_similarity_en_de/covid_qsim.jsonl")
+	if err != nil {
+		return err
+	}
+	for _, lang := range []string{"en", "de"} {
+		docs, ids, err := eval.QSimDocuments(qs, lang)
+		if err != nil {
+			return err
+		}
+		rep, err := inScratch(lang, docs, func(s *kb.Store) (eval.RetrievalReport, error) { return eval.QSimRetrieval(ctx, s, qs, lang, ids) })
+		if err != nil {
+			return err
+		}
+		reports = append(reports, rep)
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(reports)
+	}
+	fmt.Fprintf(stdout, "retrieval on public data sets with %s\n", e.ID())
+	for _, r := range reports {
+		fmt.Fprintf(stdout, "  %-16s %6d documents %6d questions  hit@1 %.3f  hit@5 %.3f  mrr %.3f", r.Name, r.Documents, r.Questions, r.HitAt1, r.HitAt5, r.MRR)
+		if r.TopicAt1 > 0 {
+			fmt.Fprintf(stdout, "  same topic@1 %.3f", r.TopicAt1)
+		}
+		fmt.Fprintln(stdout)
+	}
+	return nil
+}

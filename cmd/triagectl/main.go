@@ -50,6 +50,8 @@ Usage:
   triagectl eval faq --gold FILE [--kb DIR] [--json] [--verbose]
                                               knowledge-base retrieval on an FAQ gold set (in a
                                               scratch schema; the demo knowledge base by default)
+  triagectl eval datasets --dir DIR [--medquad N] [--json]
+                                              retrieval on MedQuAD and the COVID question pairs
   triagectl kb ingest DIR | --demo [--json]   load a knowledge-base folder: changed documents are
                                               re-chunked, removed ones withdrawn
   triagectl kb list [--json]                  documents, their languages, chunks and state
@@ -124,6 +126,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return evalLanguage(cfg, rest, stdout, stderr)
 	case cmd == "eval faq":
 		return evalFAQ(ctx, cfg, rest, stdout, stderr)
+	case cmd == "eval datasets":
+		return evalDatasets(ctx, cfg, rest, stdout, stderr)
 	case args[0] == "kb" && len(args) > 1:
 		return kbCommand(ctx, cfg, args[1], rest, stdout, stderr)
 	case cmd == "apikeys create":

@@ -1,6 +1,6 @@
-// Package llmtest is an OpenAI-compatible chat completion server for tests and benchmarks: it can
-// answer well, slowly, with errors, with malformed JSON, with values outside the vocabulary, or with
-// whatever a test scripts, and it records every request it got.
+// Package llmtest is an OpenAI-compatible chat completion and embeddings server for tests and
+// benchmarks: it can answer well, slowly, with errors, with malformed JSON, with values outside the
+// vocabulary, or with whatever a test scripts, and it records every request it got.
 package llmtest
 
 import (
@@ -180,6 +180,11 @@ func BagOfWords(dims int) EmbedBehavior {
 		}
 		return EmbedReply{Vectors: out}
 	}
+}
+
+// FailEmbeddings answers every embeddings request with the HTTP status.
+func FailEmbeddings(status int) EmbedBehavior {
+	return func(int, []string) EmbedReply { return EmbedReply{Status: status} }
 }
 
 func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
