@@ -30,14 +30,16 @@ test: db ## vet, then every test with the race detector, against the real databa
 	go vet ./...
 	TEST_DATABASE_URL='$(TEST_DB_URL)' TRIAGE_SHARED_DIR='$(abspath $(SHARED))' go test -race -count=1 -timeout 8m ./...
 
-bench: db build ## language detection benchmark, then ingest throughput, detection latency and memory
+bench: db build ## language detection benchmark, ingest throughput, detection latency and memory; knowledge base at 100,000 chunks
 	TRIAGE_SHARED_DIR='$(abspath $(SHARED))' go test -run '^$$' -bench . -benchmem ./triage/
 	TEST_DATABASE_URL='$(TEST_DB_URL)' go run ./cmd/triagebench --server bin/triaged --gold $(SHARED)/gold/triage-dev.jsonl
+	TEST_DATABASE_URL='$(TEST_DB_URL)' go run ./cmd/kbbench --data $(SHARED)/datasets
 
 eval: db ## triage and language metrics, and knowledge-base retrieval (in a scratch schema), on the gold sets
 	go run ./cmd/triagectl eval triage --gold $(SHARED)/gold/triage-dev.jsonl
 	go run ./cmd/triagectl eval language --gold $(SHARED)/gold/triage-dev.jsonl
 	DATABASE_URL='$(RUN_DB_URL)' go run ./cmd/triagectl eval faq --gold $(SHARED)/gold/faq-dev.jsonl
+	DATABASE_URL='$(RUN_DB_URL)' go run ./cmd/triagectl eval datasets --dir $(SHARED)/datasets
 
 lint: ## gofmt, go vet and staticcheck
 	@test -z "$$(gofmt -l .)" || { echo "not gofmt-formatted:"; gofmt -l .; exit 1; }

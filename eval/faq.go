@@ -128,13 +128,9 @@ type FAQMiss struct {
 
 // FAQFeatures is what the confidence is computed from, with the truth, for calibration.
 type FAQFeatures struct {
-	ID      string  `json:"id"`
-	Correct bool    `json:"correct"` // the first hit is a right document
-	Cos     float64 `json:"cos"`
-	Cos2    float64 `json:"cos2"`
-	Cover   float64 `json:"cover"`
-	Text    float64 `json:"text"`
-	Score   float64 `json:"score"`
+	ID      string     `json:"id"`
+	Correct bool       `json:"correct"` // the first hit is a right document
+	Signals kb.Signals `json:"signals"`
 }
 
 // FAQOptions tune an FAQ evaluation.
@@ -172,12 +168,7 @@ func FAQ(ctx context.Context, s Searcher, qs []FAQQuestion, opt FAQOptions) (*FA
 			}
 		}
 		if opt.WithFeatures && len(res.Hits) > 0 {
-			f := FAQFeatures{ID: q.ID, Correct: rank == 1, Cos: res.Hits[0].Cos, Cover: res.Hits[0].Cover,
-				Text: res.Hits[0].Text, Score: res.Hits[0].Score}
-			if len(res.Hits) > 1 {
-				f.Cos2 = res.Hits[1].Cos
-			}
-			r.Features = append(r.Features, f)
+			r.Features = append(r.Features, FAQFeatures{ID: q.ID, Correct: rank == 1, Signals: res.Signals})
 		}
 		miss := func(kind string) {
 			r.Misses = append(r.Misses, FAQMiss{ID: q.ID, Lang: q.Lang, Kind: kind, Expected: q.AnswerIDs, Got: got, Confidence: res.Confidence})

@@ -34,7 +34,7 @@ func newModelResponder(t *testing.T, s *Store, b llmtest.Behavior) (*Responder, 
 		t.Fatal(err)
 	}
 	m.SetBackoff(5 * time.Millisecond)
-	return NewResponder(s, 0.3, m), srv
+	return NewResponder(s, 0.5, m), srv
 }
 
 // The model path: a grounded answer is used with its source named; a declined one escalates; garbage,
@@ -99,7 +99,7 @@ func TestModelAnswers(t *testing.T) {
 func TestModelNotAskedBelowThreshold(t *testing.T) {
 	s := demoStore(t)
 	r, srv := newModelResponder(t, s, llmtest.Always(llmtest.Reply{Content: modelAnswer(true, "yes", "P1")}))
-	ans, err := r.Answer(context.Background(), Question{Text: "do you sell concert tickets for the stadium", Lang: "en"})
+	ans, err := r.Answer(context.Background(), Question{Text: "can i get an MRI of my knee at your clinic", Lang: "en"})
 	if err != nil || ans.Answered || ans.Reason != ReasonLowConfidence || len(srv.Requests()) != 0 {
 		t.Fatalf("%+v %v, %d requests", ans, err, len(srv.Requests()))
 	}

@@ -15,11 +15,16 @@ type Chunk struct {
 	Ordinal     int
 	Title       string   // the document's title
 	HeadingPath []string // the headings above the text, outermost first (without the title)
+	Tags        []string // the document's tags: its keywords, whatever the language of its text
 	Body        string
 }
 
-// SearchText is what retrieval reads: title, headings and body together, so that a section called
-// "Parking" is found for "where do I park" even when its text never says the word.
+// searchTextVersion versions what SearchText puts together: embedders name it in their ID, so that a
+// change re-embeds (see Store.Missing).
+const searchTextVersion = 2
+
+// SearchText is what retrieval reads: title, headings, tags and body together, so that a section
+// called "Parking" is found for "where do I park" even when its text never says the word.
 func (c Chunk) SearchText() string {
 	var b strings.Builder
 	b.WriteString(c.Title)
@@ -28,6 +33,10 @@ func (c Chunk) SearchText() string {
 		b.WriteString(h)
 	}
 	b.WriteString("\n")
+	if len(c.Tags) > 0 {
+		b.WriteString(strings.ReplaceAll(strings.Join(c.Tags, ", "), "-", " "))
+		b.WriteString("\n")
+	}
 	b.WriteString(c.Body)
 	return b.String()
 }
@@ -55,7 +64,10 @@ func plain(s string) string {
 // ChunkDocument cuts a document along its headings. Each chunk keeps the path of headings above it;
 // sections over MaxChunkChars are split at blank lines or list items into parts that keep the same
 // path.
-func ChunkDocument(d Document) []Chunk {
+func ChunkDocument(d Document) []Chunk { return ChunkDocumentMax(d, MaxChunkChars) }
+
+// ChunkDocumentMax is ChunkDocument with another bound on a chunk's body.
+func ChunkDocumentMax(d Document, maxChars int) []Chunk {
 	var chunks []Chunk
 	var path []string // headings below the title
 	var block []string
@@ -65,9 +77,9 @@ func ChunkDocument(d Document) []Chunk {
 		if text == "" {
 			return
 		}
-		for _, part := range splitBounded(text, MaxChunkChars) {
+		for _, part := range splitBounded(text, maxChars) {
 			chunks = append(chunks, Chunk{DocID: d.ID, Lang: d.Lang, Ordinal: len(chunks), Title: d.Title,
-				HeadingPath: append([]string(nil), path...), Body: part})
+				HeadingPath: append([]string(nil), path...), Tags: d.Tags, Body: part})
 		}
 	}
 	for _, line := range strings.Split(d.Body, "\n") {

@@ -67,16 +67,16 @@ var loadVocabulary = sync.OnceValues(func() (*vocabulary, error) {
 	v := &vocabulary{lex: lex, stops: map[string]bool{}, hash: hex.EncodeToString(h.Sum(nil))[:10]}
 	for _, r := range lex.Rules {
 		switch r.Kind {
-		case "concept":
+		case "concept", "topic":
 		case "stop":
 		default:
-			return nil, fmt.Errorf("kb: vocabulary: %s: kind %q (concept or stop expected)", r.Source, r.Kind)
+			return nil, fmt.Errorf("kb: vocabulary: %s: kind %q (concept, topic or stop expected)", r.Source, r.Kind)
 		}
 	}
-	// Stop words are single words: read them from the files directly.
+	// Stop words are single words: read them from the files directly, continuation lines included.
 	for _, body := range files {
-		for _, line := range strings.Split(body, "\n") {
-			if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "stop "); ok {
+		for _, stmt := range statements(body) {
+			if rest, ok := strings.CutPrefix(stmt, "stop "); ok {
 				if _, words, ok := strings.Cut(rest, ":"); ok {
 					for _, w := range strings.Split(words, "|") {
 						if w = strings.TrimSpace(w); w != "" {
@@ -90,6 +90,26 @@ var loadVocabulary = sync.OnceValues(func() (*vocabulary, error) {
 	return v, nil
 })
 
+// statements joins a lexicon file's lines into statements: a line that starts with white space and
+// "|" continues the one before; comments are dropped.
+func statements(body string) []string {
+	var out []string
+	for _, line := range strings.Split(body, "\n") {
+		if i := strings.Index(line, " #"); i >= 0 {
+			line = line[:i]
+		}
+		t := strings.TrimSpace(line)
+		switch {
+		case t == "" || strings.HasPrefix(t, "#"):
+		case strings.HasPrefix(t, "|") && line != t && len(out) > 0:
+			out[len(out)-1] += " " + t
+		default:
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // content reports whether a token says something about the topic: a word of two letters or more
 // that is not a stop word.
 func (v *vocabulary) content(t lexicon.Token) bool {
@@ -101,7 +121,7 @@ func (v *vocabulary) concepts(doc *lexicon.Doc) []lexicon.Match {
 	ms := v.lex.Match(doc)
 	out := ms[:0]
 	for _, m := range ms {
-		if m.Rule.Kind == "concept" {
+		if m.Rule.Kind == "concept" || m.Rule.Kind == "topic" {
 			out = append(out, m)
 		}
 	}
@@ -126,6 +146,9 @@ const (
 	conceptWeight = 2.2
 )
 
+// localVersion versions the local embedder's features: a change to them re-embeds.
+const localVersion = 2
+
 // NewLocalEmbedder returns the local embedder. dims is the vector size (512 is a good default).
 func NewLocalEmbedder(dims int) (*LocalEmbedder, error) {
 	if dims < 64 || dims > 4096 {
@@ -135,7 +158,7 @@ func NewLocalEmbedder(dims int) (*LocalEmbedder, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &LocalEmbedder{dims: dims, vocab: v, id: fmt.Sprintf("local-hash@v1-%d-%s", dims, v.hash)}, nil
+	return &LocalEmbedder{dims: dims, vocab: v, id: fmt.Sprintf("local-hash@a%d.t%d-%d-%s", localVersion, searchTextVersion, dims, v.hash)}, nil
 }
 
 // ID names the embedder; it changes with the vocabulary, so that a new vocabulary re-embeds.

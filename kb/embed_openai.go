@@ -54,8 +54,11 @@ func NewOpenAIEmbedder(ctx context.Context, cfg OpenAIEmbedderConfig) (*OpenAIEm
 	return e, nil
 }
 
-// ID names the model and its dimension; vectors of another model are never compared with its own.
-func (e *OpenAIEmbedder) ID() string { return fmt.Sprintf("openai:%s@%d", e.model, e.dims) }
+// ID names the model, its dimension and the version of the text embedded; vectors of another model
+// are never compared with its own.
+func (e *OpenAIEmbedder) ID() string {
+	return fmt.Sprintf("openai:%s@%d-t%d", e.model, e.dims, searchTextVersion)
+}
 
 // Dims is the vector size the model returns.
 func (e *OpenAIEmbedder) Dims() int { return e.dims }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/pgvector/pgvector-go"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/clinictriage/assistant"
 	"github.com/clinictriage/assistant/lexicon"
@@ -24,6 +25,13 @@ const (
 	candidates = 40
 	efSearch   = 100
 )
+
+// fusion weighs the ranked lists: the vector list counts 1 and each full-text list (one per language
+// searched, up to two) 0.5, so that full text as a whole weighs as much as the vectors.
+var fusion = struct{ k, vector, text float64 }{rrfK, 1, 0.5}
+
+// rerankDepth is how many pages the topic check may reorder.
+const rerankDepth = 8
 
 // Query is a patient's question.
 type Query struct {
@@ -43,8 +51,22 @@ type Hit struct {
 	Cos   float64 `json:"cosine"`   // best cosine similarity of the document's chunks to the query
 	Text  float64 `json:"text"`     // best full-text rank (ts_rank) of its chunks; 0 when no word matched
 	Cover float64 `json:"coverage"` // how much of the question the best chunk speaks to, in [0, 1]
+	// MissingTopic: the question names a specific service, test, procedure or product that the
+	// document's retrieved passages do not.
+	MissingTopic bool `json:"missing_topic"`
 	// Others are the next chunks of the same document by score, for answers that need two sections.
 	Others []Chunk `json:"-"`
+}
+
+// docText is what the search saw of the document: its best chunk and the others retrieved.
+func (h Hit) docText() string {
+	var b strings.Builder
+	b.WriteString(h.Best.SearchText())
+	for _, c := range h.Others {
+		b.WriteString("\n")
+		b.WriteString(c.Body)
+	}
+	return b.String()
 }
 
 // Results are the documents found, best first, and how sure the search is that the first one answers.
@@ -52,7 +74,11 @@ type Results struct {
 	Hits []Hit `json:"hits"`
 	// Confidence estimates the probability that the first hit answers the question, in [0, 1].
 	Confidence float64  `json:"confidence"`
-	Langs      []string `json:"langs"` // the languages searched, in order of preference
+	Signals    Signals  `json:"signals"` // what the confidence was computed from
+	Langs      []string `json:"langs"`   // the languages searched, in order of preference
+	// Unknown is the share of the question's words (by weight) that the knowledge base never uses,
+	// in any language, not even through a concept of the vocabulary.
+	Unknown float64 `json:"unknown"`
 }
 
 // scored is one chunk returned by a retriever.
@@ -83,65 +109,106 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 	if len(vecs) != 1 || len(vecs[0]) != s.embedder.Dims() {
 		return Results{}, fmt.Errorf("kb: search: the embedder returned no vector of %d dimensions", s.embedder.Dims())
 	}
-	byID := map[int64]*scored{}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		b := &pgx.Batch{}
-		// Iterative scan: when the language filter removes candidates, the index keeps searching
-		// instead of returning fewer than asked (pgvector 0.8); relaxed order is re-sorted below.
-		b.Queue(fmt.Sprintf(`SET LOCAL hnsw.ef_search = %d`, efSearch))
-		b.Queue(`SET LOCAL hnsw.iterative_scan = relaxed_order`)
-		b.Queue(s.vectorSQL(), pgvector.NewVector(vecs[0]), langs, candidates)
-		ftsQ := ftsText(text)
-		for _, l := range langs {
-			b.Queue(textSQL, ftsQ, textConfig(l), l, candidates)
-		}
-		br := tx.SendBatch(ctx, b)
-		defer br.Close()
-		for range 2 {
-			if _, err := br.Exec(); err != nil {
+	qf := s.features(text)
+	// The nearest neighbours and the full-text searches run at the same time on two connections:
+	// a search costs the slower of the two, not their sum.
+	var vec []scored
+	var txt [][]scored
+	var df frequencies
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		return pgx.BeginFunc(gctx, s.pool, func(tx pgx.Tx) error {
+			b := &pgx.Batch{}
+			// Iterative scan: when the language filter removes candidates, the index keeps
+			// searching instead of returning fewer than asked (pgvector 0.8); relaxed order is
+			// re-sorted below.
+			b.Queue(fmt.Sprintf(`SET LOCAL hnsw.ef_search = %d`, efSearch))
+			b.Queue(`SET LOCAL hnsw.iterative_scan = relaxed_order`)
+			b.Queue(s.vectorSQL(), pgvector.NewVector(vecs[0]), langs, candidates)
+			br := tx.SendBatch(gctx, b)
+			defer br.Close()
+			for range 2 {
+				if _, err := br.Exec(); err != nil {
+					return err
+				}
+			}
+			var err error
+			if vec, err = collectChunks(br, true); err != nil {
 				return err
 			}
+			return br.Close()
+		})
+	})
+	g.Go(func() error {
+		b := &pgx.Batch{}
+		ftsQ, conceptQ := ftsText(text), conceptLexemes(text)
+		configs := make([]string, len(langs))
+		for i, l := range langs {
+			configs[i] = textConfig(l)
+			b.Queue(textSQL, ftsQ, configs[i], l, candidates, conceptQ, textBudget)
 		}
-		vec, err := collectChunks(br, true)
-		if err != nil {
-			return err
-		}
-		sort.SliceStable(vec, func(i, j int) bool { return vec[i].cos > vec[j].cos })
-		for rank, c := range vec {
-			sc := c
-			sc.rrf = 1 / float64(rrfK+rank+1)
-			byID[c.chunk.ID] = &sc
-		}
+		words, concepts := qf.lookups()
+		b.Queue(wordFrequencySQL, words, configs)
+		b.Queue(conceptFrequencySQL, concepts)
+		br := s.pool.SendBatch(gctx, b)
+		defer br.Close()
 		for range langs {
-			txt, err := collectChunks(br, false)
+			t, err := collectChunks(br, false)
 			if err != nil {
 				return err
 			}
-			for rank, c := range txt {
-				sc, ok := byID[c.chunk.ID]
-				if !ok {
-					cc := c
-					sc = &cc
-					byID[c.chunk.ID] = sc
-				}
-				sc.text = c.text
-				sc.rrf += 1 / float64(rrfK+rank+1)
-			}
+			txt = append(txt, t)
+		}
+		var err error
+		if df, err = readFrequencies(br); err != nil {
+			return err
 		}
 		return br.Close()
 	})
-	if err != nil {
+	if err := g.Wait(); err != nil {
 		return Results{}, store.Classify("kb: search", err)
 	}
-	hits := s.aggregate(byID, langs)
-	qf := s.features(text)
-	for i := range hits {
-		hits[i].Cover = coverage(qf, s.features(hits[i].Best.SearchText()))
+	byID := map[int64]*scored{}
+	sort.SliceStable(vec, func(i, j int) bool { return vec[i].cos > vec[j].cos })
+	for rank, c := range vec {
+		sc := c
+		sc.rrf = fusion.vector / (fusion.k + float64(rank+1))
+		byID[c.chunk.ID] = &sc
 	}
+	for _, list := range txt {
+		for rank, c := range list {
+			sc, ok := byID[c.chunk.ID]
+			if !ok {
+				cc := c
+				sc = &cc
+				byID[c.chunk.ID] = sc
+			}
+			sc.text = c.text
+			sc.rrf += fusion.text / (fusion.k + float64(rank+1))
+		}
+	}
+	hits := s.aggregate(byID, langs)
+	if len(hits) > max(q.Limit, rerankDepth) {
+		hits = hits[:max(q.Limit, rerankDepth)]
+	}
+	qf.weigh(df)
+	for i := range hits {
+		pf := s.features(hits[i].docText())
+		hits[i].Cover, hits[i].MissingTopic = coverage(qf, pf), missingTopic(qf, pf)
+	}
+	// A page that names every service, test or procedure the question names goes before one that
+	// does not: the question about shingles shots is answered by the page that mentions shingles,
+	// however well the flu-shot page matched the rest.
+	sort.SliceStable(hits, func(i, j int) bool { return !hits[i].MissingTopic && hits[j].MissingTopic })
 	if len(hits) > q.Limit {
 		hits = hits[:q.Limit]
 	}
-	return Results{Hits: hits, Confidence: confidence(hits), Langs: langs}, nil
+	sig := signalsOf(hits, qf)
+	conf := 0.0
+	if len(hits) > 0 {
+		conf = s.calibration.Probability(sig)
+	}
+	return Results{Hits: hits, Confidence: conf, Signals: sig, Langs: langs, Unknown: qf.unknown()}, nil
 }
 
 // searchLangs is the patient's language, then the clinic's. Romanized Hindi ("hi-Latn") searches the
@@ -165,7 +232,7 @@ func searchLangs(patient, def string) []string {
 // predicate and the indexed expression match it literally.
 func (s *Store) vectorSQL() string {
 	return fmt.Sprintf(`
-		SELECT c.id, c.doc_id, c.lang, c.ordinal, d.title, c.heading_path, c.body, 1 - n.dist AS cos
+		SELECT c.id, c.doc_id, c.lang, c.ordinal, d.title, c.heading_path, d.tags, c.body, 1 - n.dist AS cos
 		FROM (SELECT chunk_id, embedding::vector(%[1]d) <=> $1::vector(%[1]d) AS dist
 		      FROM kb_embeddings
 		      WHERE embedder = %[2]s AND lang = ANY($2)
@@ -177,14 +244,31 @@ func (s *Store) vectorSQL() string {
 }
 
 // textSQL is full-text search in one language: any of the question's words (an AND of every word of a
-// chatty question would match nothing), ranked by ts_rank, which rewards more and rarer words.
+// chatty question would match nothing) or of the vocabulary's concepts it names (which every chunk
+// carries as lexemes of their own, so that a question finds a page in another language), ranked by
+// ts_rank, which rewards more and rarer words. The rarest lexemes are kept while the chunks they occur
+// in add up to textBudget: common words say little about which page answers, and ranking the
+// thousands of chunks they match would cost most of a search's time in a large knowledge base. In a
+// clinic's own knowledge base of a few thousand chunks nothing is left out.
 const textSQL = `
-	WITH q AS (SELECT nullif(replace(plainto_tsquery($2::regconfig, $1)::text, ' & ', ' | '), '')::tsquery AS q)
-	SELECT c.id, c.doc_id, c.lang, c.ordinal, d.title, c.heading_path, c.body, ts_rank(c.tsv, q.q) AS rank
-	FROM q, kb_chunks c JOIN kb_documents d ON d.id = c.doc_id AND d.lang = c.lang
-	WHERE q.q IS NOT NULL AND c.lang = $3 AND c.tsv @@ q.q
-	ORDER BY rank DESC, c.id
-	LIMIT $4`
+	WITH lx AS (
+		SELECT DISTINCT x AS lx FROM unnest(tsvector_to_array(to_tsvector($2::regconfig, $1)) || $5::text[]) AS x),
+	known AS (
+		SELECT lx.lx, l.ndoc, sum(l.ndoc) OVER (ORDER BY l.ndoc, lx.lx) AS running
+		FROM lx JOIN kb_lexemes l ON l.word = lx.lx),
+	q AS (
+		SELECT (SELECT string_agg(quote_literal(lx), ' | ') FROM known WHERE running <= $6 OR running = ndoc)::tsquery AS q),
+	ranked AS (
+		SELECT c.id, ts_rank(c.tsv, q.q) AS rank FROM q, kb_chunks c
+		WHERE q.q IS NOT NULL AND c.lang = $3 AND c.tsv @@ q.q
+		ORDER BY rank DESC, c.id
+		LIMIT $4)
+	SELECT c.id, c.doc_id, c.lang, c.ordinal, d.title, c.heading_path, d.tags, c.body, r.rank
+	FROM ranked r JOIN kb_chunks c ON c.id = r.id JOIN kb_documents d ON d.id = c.doc_id AND d.lang = c.lang
+	ORDER BY r.rank DESC, c.id`
+
+// textBudget bounds the chunks the full-text search ranks (see textSQL).
+const textBudget = 2000
 
 func collectChunks(br pgx.BatchResults, vector bool) ([]scored, error) {
 	rows, err := br.Query()
@@ -195,7 +279,7 @@ func collectChunks(br pgx.BatchResults, vector bool) ([]scored, error) {
 		var sc scored
 		var v float64
 		c := &sc.chunk
-		err := r.Scan(&c.ID, &c.DocID, &c.Lang, &c.Ordinal, &c.Title, &c.HeadingPath, &c.Body, &v)
+		err := r.Scan(&c.ID, &c.DocID, &c.Lang, &c.Ordinal, &c.Title, &c.HeadingPath, &c.Tags, &c.Body, &v)
 		if vector {
 			sc.cos = v
 		} else {

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"runtime"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/pgvector/pgvector-go"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/clinictriage/assistant"
 	"github.com/clinictriage/assistant/store"
@@ -21,13 +23,22 @@ type Store struct {
 	pool        *pgxpool.Pool
 	embedder    Embedder
 	defaultLang string
+	maxChunk    int
+	calibration Calibration
 }
 
 // NewStore returns a Store that embeds with embedder. defaultLang is the clinic's language: the one
 // answers fall back to.
 func NewStore(pool *pgxpool.Pool, embedder Embedder, defaultLang string) *Store {
-	return &Store{pool: pool, embedder: embedder, defaultLang: defaultLang}
+	return &Store{pool: pool, embedder: embedder, defaultLang: defaultLang, maxChunk: MaxChunkChars, calibration: DefaultCalibration}
 }
+
+// SetCalibration replaces the confidence model (evaluations compare calibrations with it).
+func (s *Store) SetCalibration(c Calibration) { s.calibration = c }
+
+// SetMaxChunkChars changes the bound on chunk bodies for later ingests (benchmarks use small chunks
+// to reach a large number of them from the text they have).
+func (s *Store) SetMaxChunkChars(n int) { s.maxChunk = max(n, 100) }
 
 // Embedder is the embedder searches and ingests use.
 func (s *Store) Embedder() Embedder { return s.embedder }
@@ -59,6 +70,7 @@ type IngestReport struct {
 	Added, Updated, Unchanged, Withdrawn int
 	Chunks                               int // chunks written (of added and updated documents)
 	Took                                 time.Duration
+	IndexBuild                           time.Duration // of it, building the vector index (first ingest)
 }
 
 // Ingest makes the knowledge base hold exactly docs: a document with a new content hash is (re-)chunked
@@ -88,16 +100,25 @@ func (s *Store) Ingest(ctx context.Context, docs []Document) (IngestReport, erro
 			continue
 		}
 		_, existed := current[key]
-		todo = append(todo, pending{doc: d, chunks: ChunkDocument(d), isNew: !existed})
+		todo = append(todo, pending{doc: d, chunks: ChunkDocumentMax(d, s.maxChunk), isNew: !existed})
 	}
+	// Documents are embedded a few at a time: the local embedder uses every core, a remote one
+	// answers several requests at once.
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(4, runtime.GOMAXPROCS(0)))
 	for i := range todo {
-		texts := make([]string, len(todo[i].chunks))
-		for j, c := range todo[i].chunks {
-			texts[j] = c.SearchText()
-		}
-		if todo[i].vecs, err = embedBatched(ctx, s.embedder, texts); err != nil {
-			return rep, err
-		}
+		g.Go(func() error {
+			texts := make([]string, len(todo[i].chunks))
+			for j, c := range todo[i].chunks {
+				texts[j] = c.SearchText()
+			}
+			var err error
+			todo[i].vecs, err = embedBatched(gctx, s.embedder, texts)
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return rep, err
 	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		for _, p := range todo {
@@ -123,13 +144,23 @@ func (s *Store) Ingest(ctx context.Context, docs []Document) (IngestReport, erro
 			}
 			rep.Withdrawn++
 		}
+		if len(todo) > 0 || rep.Withdrawn > 0 {
+			return refreshLexemes(ctx, tx)
+		}
 		return nil
 	})
 	if err != nil {
 		return rep, store.Classify("kb: ingest", err)
 	}
+	indexStart := time.Now()
 	if err := s.EnsureIndex(ctx); err != nil {
 		return rep, err
+	}
+	rep.IndexBuild = time.Since(indexStart)
+	if len(todo) > 0 || rep.Withdrawn > 0 {
+		if err := s.analyze(ctx); err != nil {
+			return rep, err
+		}
 	}
 	rep.Took = time.Since(start)
 	return rep, nil
@@ -184,13 +215,24 @@ func (s *Store) writeDocument(ctx context.Context, tx pgx.Tx, d Document, chunks
 		b.Queue(`
 			WITH c AS (
 				INSERT INTO kb_chunks (doc_id, lang, ordinal, heading_path, body, tsv)
-				VALUES ($1, $2, $3, $4, $5, setweight(to_tsvector($6::regconfig, $7), 'A') || to_tsvector($6::regconfig, $10))
+				VALUES ($1, $2, $3, $4, $5, setweight(to_tsvector($6::regconfig, $7), 'A') || to_tsvector($6::regconfig, $10)
+					|| setweight(array_to_tsvector($11::text[]), 'B'))
 				RETURNING id)
 			INSERT INTO kb_embeddings (chunk_id, embedder, lang, embedding) SELECT id, $8, $2, $9 FROM c`,
-			d.ID, d.Lang, c.Ordinal, heading, c.Body, cfg, ftsText(c.Title+" "+strings.Join(c.HeadingPath, " ")),
-			s.embedder.ID(), pgvector.NewVector(vecs[i]), ftsText(c.Body))
+			d.ID, d.Lang, c.Ordinal, heading, c.Body, cfg, ftsText(c.Title+" "+strings.Join(c.HeadingPath, " ")+" "+strings.Join(c.Tags, " ")),
+			s.embedder.ID(), pgvector.NewVector(vecs[i]), ftsText(c.Body), conceptLexemes(c.SearchText()))
 	}
 	return tx.SendBatch(ctx, b).Close()
+}
+
+// refreshLexemes recounts the chunks each lexeme occurs in.
+func refreshLexemes(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, `
+		DELETE FROM kb_lexemes;
+		INSERT INTO kb_lexemes (word, ndoc) SELECT word, ndoc FROM ts_stat('SELECT tsv FROM kb_chunks');
+		INSERT INTO kb_corpus (chunks) SELECT count(*) FROM kb_chunks
+			ON CONFLICT (one) DO UPDATE SET chunks = EXCLUDED.chunks`)
+	return err
 }
 
 // embedBatched embeds texts in batches the size remote embedders accept.
@@ -234,10 +276,19 @@ func (s *Store) EnsureIndex(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, `SET maintenance_work_mem = '512MB'`); err != nil {
 		return store.Classify("kb: index", err)
 	}
-	_, err = conn.Exec(ctx, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON kb_embeddings USING hnsw ((embedding::vector(%d)) vector_cosine_ops) WHERE embedder = %s`,
+	// ef_construction 128 (pgvector's default is 64) builds a better connected graph: recall@10 above
+	// 0.95 at 100,000 chunks without a larger, slower ef_search at query time.
+	_, err = conn.Exec(ctx, fmt.Sprintf(`CREATE INDEX IF NOT EXISTS %s ON kb_embeddings USING hnsw ((embedding::vector(%d)) vector_cosine_ops) WITH (m = 16, ef_construction = 128) WHERE embedder = %s`,
 		indexName(s.embedder.ID()), s.embedder.Dims(), quoteLiteral(s.embedder.ID())))
 	_, _ = conn.Exec(ctx, `RESET maintenance_work_mem`)
 	return store.Classify("kb: index", err)
+}
+
+// analyze refreshes the planner's statistics after a bulk change: without them it does not know that
+// the vector index pays off and scans every vector instead.
+func (s *Store) analyze(ctx context.Context) error {
+	_, err := s.pool.Exec(ctx, `ANALYZE kb_documents; ANALYZE kb_chunks; ANALYZE kb_embeddings; ANALYZE kb_lexemes`)
+	return store.Classify("kb: analyze", err)
 }
 
 // quoteLiteral quotes a string for SQL. Embedder ids are the project's own, but quoting is never
@@ -248,7 +299,7 @@ func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''
 // switch of embedder) and builds its index. Vectors of other embedders are removed unless keepOthers.
 func (s *Store) Reindex(ctx context.Context, keepOthers bool) (int, error) {
 	rows, err := s.pool.Query(ctx, `
-		SELECT c.id, c.lang, d.title, c.heading_path, c.body FROM kb_chunks c
+		SELECT c.id, c.lang, d.title, c.heading_path, d.tags, c.body FROM kb_chunks c
 		JOIN kb_documents d ON d.id = c.doc_id AND d.lang = c.lang
 		WHERE NOT EXISTS (SELECT 1 FROM kb_embeddings e WHERE e.chunk_id = c.id AND e.embedder = $1)
 		ORDER BY c.id`, s.embedder.ID())
@@ -259,7 +310,7 @@ func (s *Store) Reindex(ctx context.Context, keepOthers bool) (int, error) {
 	var langs, texts []string
 	for rows.Next() {
 		var c Chunk
-		if err := rows.Scan(&c.ID, &c.Lang, &c.Title, &c.HeadingPath, &c.Body); err != nil {
+		if err := rows.Scan(&c.ID, &c.Lang, &c.Title, &c.HeadingPath, &c.Tags, &c.Body); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -295,7 +346,10 @@ func (s *Store) Reindex(ctx context.Context, keepOthers bool) (int, error) {
 			return 0, err
 		}
 	}
-	return len(ids), s.EnsureIndex(ctx)
+	if err := s.EnsureIndex(ctx); err != nil {
+		return 0, err
+	}
+	return len(ids), s.analyze(ctx)
 }
 
 func (s *Store) dropOtherIndexes(ctx context.Context) error {

@@ -187,6 +187,10 @@ func withKB(ctx context.Context, cfg config.Config, fn func(*pgxpool.Pool, *kb.S
 	})
 }
 
+// calibrationL2 is the penalty on the calibration's weights: enough to keep a few hundred questions
+// from being learnt by heart.
+const calibrationL2 = 1.0
+
 // evalFAQ loads a knowledge base into a scratch schema and measures retrieval on an FAQ gold set.
 func evalFAQ(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	fs := flags("eval faq", stderr)
@@ -194,7 +198,8 @@ func evalFAQ(ctx context.Context, cfg config.Config, args []string, stdout, stde
 	dir := fs.String("kb", "", "knowledge-base folder (default: the demo clinic's)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	verbose := fs.Bool("verbose", false, "list every miss")
-	features := fs.Bool("features", false, "include each question's confidence features (for calibration)")
+	features := fs.Bool("features", false, "include each question's confidence signals (for calibration)")
+	fit := fs.Bool("fit", false, "fit the confidence calibration on this set, print it, and report with it")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -222,9 +227,26 @@ func evalFAQ(ctx context.Context, cfg config.Config, args []string, stdout, stde
 	if _, err := s.Ingest(ctx, docs); err != nil {
 		return err
 	}
-	rep, err := eval.FAQ(ctx, s, qs, eval.FAQOptions{MinConfidence: cfg.KB.MinConfidence, WithFeatures: *features})
+	rep, err := eval.FAQ(ctx, s, qs, eval.FAQOptions{MinConfidence: cfg.KB.MinConfidence, WithFeatures: *features || *fit})
 	if err != nil {
 		return err
+	}
+	if *fit {
+		signals := make([]kb.Signals, len(rep.Features))
+		correct := make([]bool, len(rep.Features))
+		for i, f := range rep.Features {
+			signals[i], correct[i] = f.Signals, f.Correct
+		}
+		c, err := kb.FitCalibration(signals, correct, calibrationL2)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "calibration fitted on %d questions (signals cos, cover, margin, unknown, missing):\n  kb.Calibration{Bias: %.3f, Weights: [5]float64{%.3f, %.3f, %.3f, %.3f, %.3f}}\n",
+			len(signals), c.Bias, c.Weights[0], c.Weights[1], c.Weights[2], c.Weights[3], c.Weights[4])
+		s.SetCalibration(c)
+		if rep, err = eval.FAQ(ctx, s, qs, eval.FAQOptions{MinConfidence: cfg.KB.MinConfidence, WithFeatures: *features}); err != nil {
+			return err
+		}
 	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(rep)

@@ -47,7 +47,7 @@ Usage:
                                               triage metrics on a gold set (no database)
   triagectl eval language --gold FILE [--json]
                                               language detection on a gold set (no database)
-  triagectl eval faq --gold FILE [--kb DIR] [--json] [--verbose]
+  triagectl eval faq --gold FILE [--kb DIR] [--json] [--verbose] [--fit]
                                               knowledge-base retrieval on an FAQ gold set (in a
                                               scratch schema; the demo knowledge base by default)
   triagectl eval datasets --dir DIR [--medquad N] [--json]

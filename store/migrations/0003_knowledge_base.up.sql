@@ -42,5 +42,17 @@ CREATE TABLE kb_embeddings (
 );
 CREATE INDEX kb_embeddings_embedder ON kb_embeddings (embedder);
 
+-- How many chunks hold each full-text lexeme (all languages, concepts included), refreshed after every
+-- change: it tells a question's rare words from its common ones, and words the knowledge base never
+-- uses at all, which is what a question the clinic cannot answer usually has.
+CREATE TABLE kb_lexemes (
+    word text PRIMARY KEY,
+    ndoc integer NOT NULL
+);
+CREATE TABLE kb_corpus (
+    one    boolean PRIMARY KEY DEFAULT true CHECK (one),
+    chunks integer NOT NULL
+);
+
 -- A bot answer names the chunks it was drawn from.
 ALTER TABLE messages ADD COLUMN kb_chunk_ids bigint[];
