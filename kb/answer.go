@@ -198,3 +198,6 @@ func (e *answerValidationError) Error() string { return "model answer invalid: "
 func errAnswerInvalid(format string, args ...any) error {
 	return &answerValidationError{reason: fmt.Sprintf(format, args...)}
 }
+
+// Store is the knowledge base the responder searches.
+func (r *Responder) Store() *Store { return r.store }

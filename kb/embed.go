@@ -244,10 +244,20 @@ func (e *LocalEmbedder) Vector(text string) []float32 {
 const LocalDims = 512
 
 // NewEmbedder returns the embedder the configuration asks for: an OpenAI-compatible model when
-// TRIAGE_EMBED_MODEL is set, the local embedder otherwise. httpClient may be nil.
+// TRIAGE_EMBED_MODEL is set, the local embedder otherwise. httpClient may be nil. A remote model that
+// does not answer yet comes back with the error (see NewOpenAIEmbedder); a nil embedder means the
+// configuration cannot work at all.
 func NewEmbedder(ctx context.Context, c config.KB, httpClient *http.Client) (Embedder, error) {
 	if c.EmbedModel == "" {
-		return NewLocalEmbedder(LocalDims)
+		e, err := NewLocalEmbedder(LocalDims)
+		if err != nil {
+			return nil, err
+		}
+		return e, nil
 	}
-	return NewOpenAIEmbedder(ctx, OpenAIEmbedderConfig{BaseURL: c.EmbedBaseURL, APIKey: c.EmbedAPIKey, Model: c.EmbedModel, HTTPClient: httpClient})
+	e, err := NewOpenAIEmbedder(ctx, OpenAIEmbedderConfig{BaseURL: c.EmbedBaseURL, APIKey: c.EmbedAPIKey, Model: c.EmbedModel, HTTPClient: httpClient})
+	if e == nil {
+		return nil, err
+	}
+	return e, err
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -16,7 +17,7 @@ import (
 type OpenAIEmbedder struct {
 	client  *openai.Client
 	model   string
-	dims    int
+	dims    atomic.Int64 // learnt from the first answer
 	timeout time.Duration
 	backoff time.Duration
 	breaker *llm.Breaker
@@ -31,9 +32,10 @@ type OpenAIEmbedderConfig struct {
 	HTTPClient             *http.Client  // optional
 }
 
-// NewOpenAIEmbedder asks the server for one embedding to learn the model's dimension: the stored
-// vectors and their index need it, and a server that cannot embed should fail at start, not at the
-// first patient question.
+// NewOpenAIEmbedder asks the server for one embedding to learn the model's dimension, which the stored
+// vectors and their index need. When the server does not answer, the embedder is returned with the
+// error: the service still starts (the safety rules need no model), searches use full text alone,
+// and the dimension is learnt from the first answer.
 func NewOpenAIEmbedder(ctx context.Context, cfg OpenAIEmbedderConfig) (*OpenAIEmbedder, error) {
 	if cfg.BaseURL == "" || cfg.Model == "" {
 		return nil, fmt.Errorf("kb: the embedding model needs a base URL and a model name")
@@ -43,25 +45,18 @@ func NewOpenAIEmbedder(ctx context.Context, cfg OpenAIEmbedderConfig) (*OpenAIEm
 	}
 	e := &OpenAIEmbedder{client: llm.NewClient(cfg.BaseURL, cfg.APIKey, cfg.HTTPClient), model: cfg.Model,
 		timeout: cfg.Timeout, backoff: 500 * time.Millisecond, breaker: llm.NewBreaker(5, 30*time.Second)}
-	v, err := e.request(ctx, []string{"dimension probe"})
-	if err != nil {
-		return nil, fmt.Errorf("kb: embedding model %q: %w", cfg.Model, err)
-	}
-	e.dims = len(v[0])
-	if e.dims < 8 || e.dims > 16000 {
-		return nil, fmt.Errorf("kb: embedding model %q returned vectors of %d dimensions", cfg.Model, e.dims)
+	if _, err := e.Embed(ctx, []string{"dimension probe"}); err != nil {
+		return e, fmt.Errorf("kb: embedding model %q: %w", cfg.Model, err)
 	}
 	return e, nil
 }
 
-// ID names the model, its dimension and the version of the text embedded; vectors of another model
-// are never compared with its own.
-func (e *OpenAIEmbedder) ID() string {
-	return fmt.Sprintf("openai:%s@%d-t%d", e.model, e.dims, searchTextVersion)
-}
+// ID names the model and the version of the text embedded; vectors of another model are never
+// compared with its own.
+func (e *OpenAIEmbedder) ID() string { return fmt.Sprintf("openai:%s@t%d", e.model, searchTextVersion) }
 
-// Dims is the vector size the model returns.
-func (e *OpenAIEmbedder) Dims() int { return e.dims }
+// Dims is the vector size the model returns; 0 until the model has answered once.
+func (e *OpenAIEmbedder) Dims() int { return int(e.dims.Load()) }
 
 // Embed embeds texts, at most 64 per request.
 func (e *OpenAIEmbedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
@@ -72,8 +67,12 @@ func (e *OpenAIEmbedder) Embed(ctx context.Context, texts []string) ([][]float32
 			return nil, err
 		}
 		for _, v := range vecs {
-			if e.dims != 0 && len(v) != e.dims {
-				return nil, fmt.Errorf("kb: embedding model %q returned %d dimensions instead of %d", e.model, len(v), e.dims)
+			if len(v) < 8 || len(v) > 16000 {
+				return nil, fmt.Errorf("kb: embedding model %q returned a vector of %d dimensions", e.model, len(v))
+			}
+			e.dims.CompareAndSwap(0, int64(len(v)))
+			if d := e.Dims(); len(v) != d {
+				return nil, fmt.Errorf("kb: embedding model %q returned %d dimensions instead of %d", e.model, len(v), d)
 			}
 		}
 		out = append(out, vecs...)

@@ -79,6 +79,8 @@ type Results struct {
 	// Unknown is the share of the question's words (by weight) that the knowledge base never uses,
 	// in any language, not even through a concept of the vocabulary.
 	Unknown float64 `json:"unknown"`
+	// Degraded: the embedder could not embed the question, and full text searched alone.
+	Degraded bool `json:"degraded,omitempty"`
 }
 
 // scored is one chunk returned by a retriever.
@@ -102,12 +104,16 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 		q.Limit = 5
 	}
 	langs := searchLangs(q.Lang, s.defaultLang)
-	vecs, err := s.embedder.Embed(ctx, []string{text})
-	if err != nil {
-		return Results{}, fmt.Errorf("kb: search: embed: %w", err)
-	}
-	if len(vecs) != 1 || len(vecs[0]) != s.embedder.Dims() {
-		return Results{}, fmt.Errorf("kb: search: the embedder returned no vector of %d dimensions", s.embedder.Dims())
+	// An embedder that cannot answer (a remote model down) leaves full text to search alone: the
+	// confidence drops, and the caller escalates rather than waits.
+	var qvec []float32
+	degraded := false
+	if vecs, err := s.embedder.Embed(ctx, []string{text}); err == nil && len(vecs) == 1 && len(vecs[0]) == s.embedder.Dims() && s.embedder.Dims() > 0 {
+		qvec = vecs[0]
+	} else if ctx.Err() != nil {
+		return Results{}, ctx.Err()
+	} else {
+		degraded = true
 	}
 	qf := s.features(text)
 	// The nearest neighbours and the full-text searches run at the same time on two connections:
@@ -117,6 +123,9 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 	var df frequencies
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
+		if qvec == nil {
+			return nil
+		}
 		return pgx.BeginFunc(gctx, s.pool, func(tx pgx.Tx) error {
 			b := &pgx.Batch{}
 			// Iterative scan: when the language filter removes candidates, the index keeps
@@ -124,7 +133,7 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 			// re-sorted below.
 			b.Queue(fmt.Sprintf(`SET LOCAL hnsw.ef_search = %d`, efSearch))
 			b.Queue(`SET LOCAL hnsw.iterative_scan = relaxed_order`)
-			b.Queue(s.vectorSQL(), pgvector.NewVector(vecs[0]), langs, candidates)
+			b.Queue(s.vectorSQL(), pgvector.NewVector(qvec), langs, candidates)
 			br := tx.SendBatch(gctx, b)
 			defer br.Close()
 			for range 2 {
@@ -208,7 +217,7 @@ func (s *Store) Search(ctx context.Context, q Query) (Results, error) {
 	if len(hits) > 0 {
 		conf = s.calibration.Probability(sig)
 	}
-	return Results{Hits: hits, Confidence: conf, Signals: sig, Langs: langs, Unknown: qf.unknown()}, nil
+	return Results{Hits: hits, Confidence: conf, Signals: sig, Langs: langs, Unknown: qf.unknown(), Degraded: degraded}, nil
 }
 
 // searchLangs is the patient's language, then the clinic's. Romanized Hindi ("hi-Latn") searches the

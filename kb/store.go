@@ -267,6 +267,9 @@ func indexName(embedderID string) string {
 // EnsureIndex creates the HNSW index (cosine) over the current embedder's vectors if it is missing.
 // pgvector indexes need a fixed dimension, so each embedder has its own partial index.
 func (s *Store) EnsureIndex(ctx context.Context) error {
+	if s.embedder.Dims() == 0 {
+		return nil // a remote embedder that has not answered yet: nothing of its to index
+	}
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return store.Classify("kb: index", err)

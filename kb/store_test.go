@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clinictriage/assistant"
 	"github.com/clinictriage/assistant/llm/llmtest"
@@ -302,5 +303,44 @@ func TestEmbedderSwitch(t *testing.T) {
 	}
 	if _, err := s.Show(ctx, "records"); assistant.ErrorCode(err) != assistant.ENOTFOUND {
 		t.Fatalf("half-written document: %v", err)
+	}
+}
+
+// An embedding server that goes down does not stop the search: full text answers alone, the result
+// says it is degraded, and no error reaches the caller (who would otherwise retry instead of answer).
+// A server down at start still gives an embedder, which learns its dimension once the server answers.
+func TestSearchWithoutTheEmbedder(t *testing.T) {
+	ctx := context.Background()
+	schema := storetest.New(t)
+	srv := llmtest.New(nil)
+	defer srv.Close()
+	e, err := NewOpenAIEmbedder(ctx, OpenAIEmbedderConfig{BaseURL: srv.BaseURL(), Model: "test-embed"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewStore(schema.Pool, e, "en")
+	docs := []Document{
+		doc(t, "parking", "en", "# Parking\n\nThe garage on Elm Street is free for two hours.\n"),
+		doc(t, "flu-shots", "en", "# Flu shots\n\nFlu vaccines are given every weekday from October.\n"),
+	}
+	if _, err := s.Ingest(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetEmbedBehavior(llmtest.FailEmbeddings(503))
+	res, err := s.Search(ctx, Query{Text: "is the garage on elm street free?", Lang: "en"})
+	if err != nil || !res.Degraded || len(res.Hits) == 0 || res.Hits[0].DocID != "parking" || res.Hits[0].Cos != 0 {
+		t.Fatalf("degraded search: %+v %v", res, err)
+	}
+
+	down, err := NewOpenAIEmbedder(ctx, OpenAIEmbedderConfig{BaseURL: srv.BaseURL(), Model: "other-embed", Timeout: 100 * time.Millisecond})
+	if err == nil || down == nil || down.Dims() != 0 {
+		t.Fatalf("embedder with the server down: %v, %v", down, err)
+	}
+	if err := NewStore(schema.Pool, down, "en").EnsureIndex(ctx); err != nil {
+		t.Fatalf("index before the dimension is known: %v", err)
+	}
+	srv.SetEmbedBehavior(llmtest.BagOfWords(32))
+	if _, err := down.Embed(ctx, []string{"hello"}); err != nil || down.Dims() != 32 {
+		t.Fatalf("dimension not learnt: %d %v", down.Dims(), err)
 	}
 }

@@ -330,3 +330,39 @@ func TestPipelineAnswersFromTheKnowledgeBase(t *testing.T) {
 		t.Fatalf("urgent message answered by the bot: %+v %+v", o.escalation, o.replies)
 	}
 }
+
+// With an answer model: a model that times out still leaves the patient an (extractive) answer, and
+// one that declines sends the question to a nurse with a holding reply. Never silence.
+func TestPipelineAnswerModelFailures(t *testing.T) {
+	t.Parallel()
+	f := newPipeline(t, nil)
+	f.withKB(0.5)
+	srv := llmtest.New(llmtest.Always(llmtest.Reply{Delay: time.Second, Content: `{"answerable": true, "answer": "late", "sources": ["P1"]}`}))
+	t.Cleanup(srv.Close)
+	prompt, err := prompts.Get("answer", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	model, err := kb.NewModelAnswerer(kb.ModelConfig{BaseURL: srv.BaseURL(), Model: "m", Timeout: 100 * time.Millisecond, Redact: true, Prompt: prompt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	model.SetBackoff(5 * time.Millisecond)
+	f.pipeline.answerer = kb.NewResponder(f.pipeline.answerer.(*kb.Responder).Store(), 0.5, model)
+
+	conv := f.send("+15550003000", "am-1", "what is the address of the eastbank clinic?")
+	o := f.outcome(conv)
+	if o.escalation != nil || len(o.replies) != 1 || *o.replies[0].ReplyKind != ReplyAnswer || !strings.Contains(o.replies[0].Text, "Mill Street") {
+		t.Fatalf("timeout: escalation %+v replies %+v", o.escalation, o.replies)
+	}
+	if n := testutil.ToFloat64(f.metrics.Answers.WithLabelValues("extractive_fallback")); n != 1 {
+		t.Errorf("fallbacks counted %v", n)
+	}
+
+	srv.SetBehavior(llmtest.Always(llmtest.Reply{Content: `{"answerable": false, "answer": "", "sources": []}`}))
+	conv = f.send("+15550003001", "am-2", "what is the address of the northgate clinic?")
+	o = f.outcome(conv)
+	if o.escalation == nil || !slices.Contains(reasonCodes(o.escalation), "no_answer") || len(o.replies) != 1 || *o.replies[0].ReplyKind != ReplyNoAnswer {
+		t.Fatalf("declined: escalation %+v replies %+v", o.escalation, o.replies)
+	}
+}

@@ -200,8 +200,14 @@ func newClassifier(cfg config.Config) (triage.Classifier, error) {
 // are not searched until `triagectl kb reindex`; the log says so.
 func newResponder(ctx context.Context, cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) (*kb.Responder, error) {
 	embedder, err := kb.NewEmbedder(ctx, cfg.KB, nil)
-	if err != nil {
+	switch {
+	case err != nil && embedder == nil:
 		return nil, fmt.Errorf("TRIAGE_EMBED_MODEL: %w", err)
+	case err != nil:
+		// The triage must run without any model: start, search by full text until the embedding
+		// server answers, and escalate what that cannot answer with confidence.
+		log.Warn("embedding server not answering at start; knowledge-base search uses full text until it does",
+			"model", cfg.KB.EmbedModel, "error", err)
 	}
 	s := kb.NewStore(pool, embedder, cfg.DefaultLanguage)
 	if err := s.EnsureIndex(ctx); err != nil {
