@@ -58,11 +58,11 @@ type Hit struct {
 	Others []Chunk `json:"-"`
 }
 
-// docText is what the search saw of the document: its best chunk and the others retrieved.
+// docText is what the search saw of the document: its best chunk and the next two retrieved.
 func (h Hit) docText() string {
 	var b strings.Builder
 	b.WriteString(h.Best.SearchText())
-	for _, c := range h.Others {
+	for _, c := range h.Others[:min(2, len(h.Others))] {
 		b.WriteString("\n")
 		b.WriteString(c.Body)
 	}

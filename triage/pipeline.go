@@ -139,9 +139,11 @@ func (p *Pipeline) answer(ctx context.Context, msg conversation.Pending, a Asses
 	if !ans.Answered {
 		return Unanswered(d, a, st, p.route), nil
 	}
-	d.Reply = &Reply{Kind: ReplyAnswer, Text: ans.Text, Language: ReplyLanguage(st, p.route), ChunkIDs: ans.ChunkIDs}
-	if !ans.Translated {
-		d.Reply.Language = ans.Lang
+	// The reply is labelled with the language its text is in: the patient's, or the clinic's when
+	// the page has no translation (the note above it is in the patient's).
+	d.Reply = &Reply{Kind: ReplyAnswer, Text: ans.Text, Language: ans.Lang, ChunkIDs: ans.ChunkIDs}
+	if d.Reply.Language == "" {
+		d.Reply.Language = ReplyLanguage(st, p.route)
 	}
 	return d, nil
 }
