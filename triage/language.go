@@ -39,6 +39,10 @@ const (
 	shortPrior   = 3.0 // how much more likely the conversation's language is for short or ambiguous text
 	// shorthandBoost multiplies a language's lingua probability for each of its shorthand words.
 	shorthandBoost = 3.0
+	// functionBoost does the same, more gently, for each function word (shorthand counts in both):
+	// lingua's n-grams are easily swayed by a borrowed name ("Northgate") in a short question whose
+	// every other word is Spanish.
+	functionBoost = 0.5
 )
 
 // LanguageDetector tells the language of patient messages among the configured languages. Writing
@@ -154,7 +158,7 @@ func (d *LanguageDetector) weigh(det Detection, values []lingua.ConfidenceValue,
 		if code == "" {
 			continue
 		}
-		p := v.Value() * (1 + shorthandBoost*float64(ev.shorthand[code]))
+		p := v.Value() * (1 + shorthandBoost*float64(ev.shorthand[code])) * (1 + functionBoost*float64(ev.hits[code]-ev.shorthand[code]))
 		if p > textBest {
 			textBest, textTop = p, code
 		}

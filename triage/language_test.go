@@ -40,6 +40,9 @@ func TestDetectWithoutPrior(t *testing.T) {
 		{"en", "thank you so much"},
 		{"es", "tengo fiebre desde ayer"},
 		{"es", "gracias doctora"},
+		// A clinic's English place name does not outvote the Spanish around it.
+		{"es", "hola, a que hora abre la clinica northgate?"},
+		{"pt", "oi, qual o horario da clinica eastbank no sabado?"},
 		{"es", "necesito una cita"},
 		{"pt", "estou com febre desde ontem"},
 		{"pt", "obrigado"},
