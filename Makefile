@@ -26,9 +26,11 @@ build: ## build bin/triaged and bin/triagectl
 run: db build ## database, migrations, a demo API key and curl commands, then the server on :8080
 	@DATABASE_URL='$(RUN_DB_URL)' ./scripts/run.sh
 
-test: db ## vet, then every test with the race detector, against the real database
+test: db ## vet, then every test with the race detector, against the real database (and Chromium, installed when missing)
+	@./scripts/browser.sh
 	go vet ./...
-	TEST_DATABASE_URL='$(TEST_DB_URL)' TRIAGE_SHARED_DIR='$(abspath $(SHARED))' go test -race -count=1 -timeout 8m ./...
+	TEST_DATABASE_URL='$(TEST_DB_URL)' TRIAGE_SHARED_DIR='$(abspath $(SHARED))' TRIAGE_ARTIFACTS_DIR='$(abspath artifacts)' \
+		go test -race -count=1 -timeout 8m ./...
 
 bench: db build ## language detection benchmark, ingest throughput, detection latency and memory; knowledge base at 100,000 chunks
 	TRIAGE_SHARED_DIR='$(abspath $(SHARED))' go test -run '^$$' -bench . -benchmem ./triage/

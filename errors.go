@@ -5,6 +5,7 @@ package assistant
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Error codes. Each domain method documents which of them it returns.
@@ -12,6 +13,8 @@ const (
 	EINVALID      = "invalid"      // the caller's input is wrong; the message names the field
 	ENOTFOUND     = "not_found"    // the thing asked for does not exist
 	EUNAUTHORIZED = "unauthorized" // no or unknown credentials
+	EFORBIDDEN    = "forbidden"    // known credentials, but not allowed to do this
+	ECONFLICT     = "conflict"     // the state changed under the caller (someone else claimed it first)
 	ETOOLARGE     = "too_large"    // the request body is over its limit
 	EUNAVAILABLE  = "unavailable"  // a dependency (the database) cannot be reached; retrying later may work
 	EINTERNAL     = "internal"     // a bug or an unexpected failure; details are logged, never shown
@@ -53,4 +56,27 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// HTTPStatus is the one mapping of error codes to HTTP statuses, for every handler of the service.
+func HTTPStatus(err error) int {
+	switch ErrorCode(err) {
+	case "":
+		return http.StatusOK
+	case EINVALID:
+		return http.StatusBadRequest
+	case ENOTFOUND:
+		return http.StatusNotFound
+	case EUNAUTHORIZED:
+		return http.StatusUnauthorized
+	case EFORBIDDEN:
+		return http.StatusForbidden
+	case ECONFLICT:
+		return http.StatusConflict
+	case ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
+	case EUNAVAILABLE:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
 }

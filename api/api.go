@@ -149,17 +149,8 @@ func (s *server) handleError(err error, c echo.Context) {
 			msg = m
 		}
 	} else {
-		switch assistant.ErrorCode(err) {
-		case assistant.EINVALID:
-			status = http.StatusBadRequest
-		case assistant.ENOTFOUND:
-			status = http.StatusNotFound
-		case assistant.EUNAUTHORIZED:
-			status = http.StatusUnauthorized
-		case assistant.ETOOLARGE:
-			status = http.StatusRequestEntityTooLarge
-		case assistant.EUNAVAILABLE:
-			status = http.StatusServiceUnavailable
+		status = assistant.HTTPStatus(err)
+		if status == http.StatusServiceUnavailable {
 			c.Response().Header().Set("Retry-After", "5")
 		}
 		msg = assistant.ErrorMessage(err)

@@ -39,6 +39,19 @@ type Config struct {
 	SLARoutine      time.Duration // TRIAGE_SLA_ROUTINE
 	LLM             LLM
 	KB              KB
+	Console         Console
+}
+
+// Console configures the nurses' web console.
+type Console struct {
+	// TrustProxy (TRIAGE_TRUST_PROXY) takes the client's address from X-Forwarded-For and the scheme
+	// from X-Forwarded-Proto, for a server behind a reverse proxy; otherwise both headers are ignored,
+	// since anyone can send them.
+	TrustProxy bool
+	// SecureCookies (TRIAGE_SECURE_COOKIES) marks session cookies Secure even on plain HTTP requests,
+	// for deployments whose TLS ends before a proxy that does not say so. Requests that arrive over TLS
+	// (or, with TrustProxy, whose X-Forwarded-Proto is https) get Secure cookies anyway.
+	SecureCookies bool
 }
 
 // KB configures the knowledge base: its embedder and how sure a search must be to answer.
@@ -128,6 +141,10 @@ func Load(getenv func(string) string) (Config, error) {
 			Redact:        l.boolean("TRIAGE_LLM_REDACT", true),
 			PromptVersion: l.str("TRIAGE_PROMPT_VERSION", ""),
 		},
+	}
+	c.Console = Console{
+		TrustProxy:    l.boolean("TRIAGE_TRUST_PROXY", false),
+		SecureCookies: l.boolean("TRIAGE_SECURE_COOKIES", false),
 	}
 	c.KB = KB{
 		EmbedModel:    l.str("TRIAGE_EMBED_MODEL", ""),

@@ -29,6 +29,9 @@ const (
 	MaxMessageIDLen = 256
 	MaxNameLen      = 200
 	maxUserIDLen    = 128
+	// MaxReplyRunes bounds a nurse's reply: an SMS of more than ten segments, or a WhatsApp text well
+	// under its 4,096-character limit.
+	MaxReplyRunes = 1600
 )
 
 // Inbound is one message from a patient as a channel adapter or the API hands it over.

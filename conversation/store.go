@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -121,6 +122,8 @@ type Message struct {
 	ReplyKind          *string    `json:"reply_kind,omitempty"`
 	InReplyTo          *string    `json:"in_reply_to,omitempty"`
 	DeliveryState      *string    `json:"delivery_state,omitempty"`
+	// AuthorEmail names the nurse who wrote a nurse's reply.
+	AuthorEmail *string `json:"author_email,omitempty"`
 	// KBChunkIDs are the knowledge-base passages a bot answer cites.
 	KBChunkIDs []int64 `json:"kb_chunk_ids,omitempty"`
 }
@@ -146,11 +149,12 @@ func (s *Store) Get(ctx context.Context, id string) (*Conversation, error) {
 		return nil, store.Classify("conversation: get", err)
 	}
 	rows, err := s.pool.Query(ctx, `
-		SELECT id, direction, channel, channel_message_id, body, sent_at, created_at,
-		       language, language_confidence, language_source, script, processed_at,
-		       author, reply_kind, in_reply_to, delivery_state, kb_chunk_ids
-		FROM messages WHERE conversation_id = $1
-		ORDER BY created_at, id`, uid)
+		SELECT m.id, m.direction, m.channel, m.channel_message_id, m.body, m.sent_at, m.created_at,
+		       m.language, m.language_confidence, m.language_source, m.script, m.processed_at,
+		       m.author, m.reply_kind, m.in_reply_to, m.delivery_state, m.kb_chunk_ids, u.email
+		FROM messages m LEFT JOIN users u ON u.id = m.author_id
+		WHERE m.conversation_id = $1
+		ORDER BY m.created_at, m.id`, uid)
 	if err != nil {
 		return nil, store.Classify("conversation: get messages", err)
 	}
@@ -158,7 +162,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Conversation, error) {
 		var m Message
 		err := row.Scan(&m.ID, &m.Direction, &m.Channel, &m.ChannelMessageID, &m.Text, &m.SentAt,
 			&m.ReceivedAt, &m.Language, &m.LanguageConfidence, &m.LanguageSource, &m.Script, &m.ProcessedAt,
-			&m.Author, &m.ReplyKind, &m.InReplyTo, &m.DeliveryState, &m.KBChunkIDs)
+			&m.Author, &m.ReplyKind, &m.InReplyTo, &m.DeliveryState, &m.KBChunkIDs, &m.AuthorEmail)
 		return m, err
 	})
 	if err != nil {
@@ -310,6 +314,35 @@ func (s *Store) AddReplyTx(ctx context.Context, tx pgx.Tx, r Reply) (id string, 
 		return "", false, nil
 	}
 	return id, err == nil, err
+}
+
+// AddNurseReplyTx stores a nurse's reply to the patient, queued for delivery on the conversation's
+// channel and in its language, in the caller's transaction (which also checks that the nurse owns the
+// conversation and records the reply in the audit log). Errors: EINVALID (empty or too long text),
+// ENOTFOUND.
+func (s *Store) AddNurseReplyTx(ctx context.Context, tx pgx.Tx, conversationID, authorID, text string) (string, error) {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return "", assistant.Errorf(assistant.EINVALID, "reply: empty")
+	case utf8.RuneCountInString(text) > MaxReplyRunes:
+		return "", assistant.Errorf(assistant.EINVALID, "reply: at most %d characters", MaxReplyRunes)
+	}
+	var id string
+	err := tx.QueryRow(ctx, `
+		INSERT INTO messages (conversation_id, direction, channel, body, author, author_id, reply_kind,
+		                      delivery_state, language, language_source)
+		SELECT c.id, 'outbound', c.channel, $3, 'nurse', $2, 'nurse', 'queued', c.language, 'prior'
+		FROM conversations c WHERE c.id = $1
+		RETURNING id`, conversationID, authorID, text).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", assistant.Errorf(assistant.ENOTFOUND, "conversation not found")
+	}
+	if err != nil {
+		return "", store.Classify("conversation: nurse reply", err)
+	}
+	_, err = tx.Exec(ctx, `UPDATE conversations SET last_message_at = now() WHERE id = $1`, conversationID)
+	return id, store.Classify("conversation: nurse reply", err)
 }
 
 func nullable(s string) *string {

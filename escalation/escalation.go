@@ -201,8 +201,12 @@ func scan(row pgx.Row) (Escalation, error) {
 	if err != nil {
 		return Escalation{}, err
 	}
-	if err := json.Unmarshal(reasons, &e.Reasons); err != nil {
-		return Escalation{}, fmt.Errorf("escalation: reasons: %w", err)
+	return e, unmarshalReasons(reasons, &e)
+}
+
+func unmarshalReasons(b []byte, e *Escalation) error {
+	if err := json.Unmarshal(b, &e.Reasons); err != nil {
+		return fmt.Errorf("escalation: reasons: %w", err)
 	}
-	return e, nil
+	return nil
 }

@@ -2,7 +2,7 @@
 // and (as later parts land) the knowledge base, prompts, evaluation and users.
 //
 // A command's result (a new key, a listing, what was migrated) goes to stdout; notes and errors go to
-// stderr.
+// stderr. Secrets a command needs (a user's password) come from stdin.
 package main
 
 import (
@@ -59,6 +59,13 @@ Usage:
   triagectl kb reindex [--keep-others]        embed every chunk with the configured embedder
   triagectl kb search QUESTION [--lang L] [--json]
                                               what the knowledge base finds, with its confidence
+  triagectl users add --email E --role R      add a console user (nurse, lead or admin); the
+                                              password is the first line of stdin (at a terminal
+                                              it is asked for, and shown as typed)
+  triagectl users passwd --email E            set a user's password from stdin; ends their sessions
+  triagectl users list [--json]               console users, their roles and last logins
+  triagectl users demo                        make sure the demo users exist, give each a new random
+                                              password and print "email role password" lines
 
 Configuration comes from the environment, as for triaged (see README).
 `
@@ -66,7 +73,7 @@ Configuration comes from the environment, as for triaged (see README).
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
 		}
@@ -95,7 +102,7 @@ func userMessage(err error) string {
 }
 
 // run executes one command; it is main without the process, for tests.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(stderr, usage)
 		if len(args) == 0 {
@@ -130,6 +137,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return evalDatasets(ctx, cfg, rest, stdout, stderr)
 	case args[0] == "kb" && len(args) > 1:
 		return kbCommand(ctx, cfg, args[1], rest, stdout, stderr)
+	case args[0] == "users" && len(args) > 1:
+		return usersCommand(ctx, cfg, args[1], rest, stdin, stdout, stderr)
 	case cmd == "apikeys create":
 		fs := flags("apikeys create", stderr)
 		name := fs.String("name", "", "a name for the key, such as the integration using it")

@@ -17,9 +17,15 @@ import (
 
 func ctl(t *testing.T, url string, args ...string) (string, string, error) {
 	t.Helper()
+	return ctlIn(t, url, "", args...)
+}
+
+// ctlIn is ctl with stdin.
+func ctlIn(t *testing.T, url, stdin string, args ...string) (string, string, error) {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	env := map[string]string{"DATABASE_URL": url}
-	err := run(context.Background(), args, func(k string) string { return env[k] }, &stdout, &stderr)
+	err := run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &stdout, &stderr)
 	return stdout.String(), stderr.String(), err
 }
 
@@ -71,7 +77,8 @@ func TestMigrateAndKeys(t *testing.T) {
 
 func TestUsageErrors(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{{}, {"frobnicate"}, {"apikeys", "create"}, {"migrate", "sideways"}, {"apikeys", "list", "extra"}} {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"apikeys", "create"}, {"migrate", "sideways"}, {"apikeys", "list", "extra"},
+		{"users", "add"}, {"users", "add", "--email", "a@b.example"}, {"users", "passwd"}, {"users", "list", "extra"}, {"users", "frobnicate"}} {
 		_, _, err := ctl(t, storetest.DefaultURL, args...)
 		if !errors.Is(err, errUsage) {
 			t.Errorf("%v: error %v, want a usage error", args, err)
@@ -103,7 +110,7 @@ func TestEvalTriageWithModel(t *testing.T) {
 	}
 	env := map[string]string{"TRIAGE_LLM_BASE_URL": model.BaseURL(), "TRIAGE_LLM_MODEL": "m"}
 	var stdout, stderr bytes.Buffer
-	err := run(context.Background(), []string{"eval", "triage", "--gold", gold, "--json"}, func(k string) string { return env[k] }, &stdout, &stderr)
+	err := run(context.Background(), []string{"eval", "triage", "--gold", gold, "--json"}, func(k string) string { return env[k] }, nil, &stdout, &stderr)
 	if err != nil {
 		t.Fatalf("%v: %s", err, stderr.String())
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
+	"github.com/clinictriage/assistant/account"
 	"github.com/clinictriage/assistant/api"
 	"github.com/clinictriage/assistant/apikey"
 	"github.com/clinictriage/assistant/config"
@@ -31,6 +32,7 @@ import (
 	"github.com/clinictriage/assistant/prompts"
 	"github.com/clinictriage/assistant/store"
 	"github.com/clinictriage/assistant/triage"
+	"github.com/clinictriage/assistant/web"
 )
 
 func main() {
@@ -121,6 +123,16 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 		Metrics:       m,
 		Log:           log.With("component", "http"),
 	})
+	// The nurses' console shares the server. Its event hub listens for queue changes made by any
+	// process on this database.
+	hub := web.NewHub(pool, log.With("component", "console-events"))
+	if err := web.Register(handler, web.Deps{
+		Pool: pool, Accounts: account.NewStore(pool), Conversations: conversations, Escalations: escalations,
+		Events: hub, Log: log.With("component", "console"),
+		TrustProxy: cfg.Console.TrustProxy, SecureCookies: cfg.Console.SecureCookies,
+	}); err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -142,6 +154,8 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 		return fmt.Errorf("jobs: start: %w", err)
 	}
 	m.WatchJobs(jobsCtx, jobs)
+	go hub.Run(jobsCtx)
+	srv.RegisterOnShutdown(hub.Close)
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
