@@ -257,11 +257,22 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Session, error)
 	now := s.now()
 	var sess Session
 	u := &sess.User
+	// The session is extended at most once a minute: a console that loads a page every few seconds
+	// does not write to the database every time.
 	err := s.pool.QueryRow(ctx, `
-		UPDATE sessions s SET last_seen_at = $2, expires_at = $3
-		FROM users u
-		WHERE s.token_hash = $1 AND u.id = s.user_id AND s.expires_at > $2 AND u.disabled_at IS NULL
-		RETURNING u.id, u.email, u.role, u.created_at, u.last_login_at, u.disabled_at, s.csrf_token, s.expires_at`,
+		WITH live AS (
+			SELECT s.token_hash, s.last_seen_at, s.csrf_token, s.expires_at, u.id, u.email, u.role, u.created_at,
+			       u.last_login_at, u.disabled_at
+			FROM sessions s JOIN users u ON u.id = s.user_id
+			WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at IS NULL
+		), extended AS (
+			UPDATE sessions s SET last_seen_at = $2, expires_at = $3
+			FROM live WHERE s.token_hash = live.token_hash AND live.last_seen_at < $2 - interval '1 minute'
+			RETURNING s.expires_at
+		)
+		SELECT id, email, role, created_at, last_login_at, disabled_at, csrf_token,
+		       coalesce((SELECT expires_at FROM extended), live.expires_at)
+		FROM live`,
 		sum[:], now, now.Add(SessionTTL)).
 		Scan(&u.ID, &u.Email, &u.Role, &u.CreatedAt, &u.LastLoginAt, &u.DisabledAt, &sess.CSRFToken, &sess.ExpiresAt)
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -18,8 +18,11 @@ type QueueFilter struct {
 	ClaimedBy string // a user id: "mine"
 	Level     string
 	Language  string
-	Limit     int // default and cap 500
+	Limit     int // default and cap MaxQueue
 }
+
+// MaxQueue bounds one listing of the queue.
+const MaxQueue = 1000
 
 // QueueItem is one row of the nurses' queue: the escalation with what a nurse needs to pick the next
 // patient, without opening the conversation.
@@ -39,8 +42,8 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
 	if f.Level != "" && !slices.Contains(Levels, f.Level) {
 		return nil, assistant.Errorf(assistant.EINVALID, "level %q is not a level", f.Level)
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 500
+	if f.Limit <= 0 || f.Limit > MaxQueue {
+		f.Limit = MaxQueue
 	}
 	rows, err := s.pool.Query(ctx, `
 		SELECT `+prefixed("e", columns)+`, c.channel, coalesce(c.language, ''), coalesce(ct.name, ''),
@@ -75,6 +78,19 @@ func (s *Store) Queue(ctx context.Context, f QueueFilter) ([]QueueItem, error) {
 		return it, unmarshalReasons(reasons, e)
 	})
 	return items, store.Classify("escalation: queue", err)
+}
+
+// Stats counts the whole queue: open escalations, the unclaimed ones, and those past their due time.
+type Stats struct {
+	Open, Unclaimed, Overdue int
+}
+
+// Stats counts the open escalations. Errors: EUNAVAILABLE.
+func (s *Store) Stats(ctx context.Context, now time.Time) (Stats, error) {
+	var st Stats
+	err := s.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE claimed_by IS NULL), count(*) FILTER (WHERE due_at < $1)
+		FROM escalations WHERE status = 'open'`, now).Scan(&st.Open, &st.Unclaimed, &st.Overdue)
+	return st, store.Classify("escalation: stats", err)
 }
 
 // Get returns one escalation. Errors: ENOTFOUND, EUNAVAILABLE.

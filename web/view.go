@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -76,12 +77,22 @@ func (s *server) render(c echo.Context, status int, name string, data any) error
 func (s *server) renderTemplate(c echo.Context, status int, name, tmpl string, data any) error {
 	sess, ok := c.Get(sessionKey).(account.Session)
 	p := page{Session: sess, LoggedIn: ok, Title: titles[name], Nav: name, Now: s.Now(), Data: data}
-	var buf bytes.Buffer
-	if err := s.pages.sets[name].ExecuteTemplate(&buf, tmpl, p); err != nil {
+	// Rendered into a buffer first, so that a failure half-way is an error page, not half a page. The
+	// buffers are reused: a long queue is most of a megabyte.
+	buf := buffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 4<<20 {
+			buf.Reset()
+			buffers.Put(buf)
+		}
+	}()
+	if err := s.pages.sets[name].ExecuteTemplate(buf, tmpl, p); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
 	}
 	return c.HTMLBlob(status, buf.Bytes())
 }
+
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 var titles = map[string]string{
 	"login": "Log in", "error": "Error", "queue": "Queue", "conversation": "Conversation",

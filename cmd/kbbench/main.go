@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/clinictriage/assistant/eval"
+	"github.com/clinictriage/assistant/internal/benchkit"
 	"github.com/clinictriage/assistant/kb"
 	"github.com/clinictriage/assistant/store"
 	"github.com/clinictriage/assistant/store/storetest"
@@ -161,7 +162,7 @@ func run(ctx context.Context, data string, wantChunks, chunkChars, queries, reca
 		lat = append(lat, time.Since(t))
 	}
 	res.Queries = len(lat)
-	res.SearchP50Ms, res.SearchP95Ms, res.SearchMeanMs = ms(percentile(lat, 50)), ms(percentile(lat, 95)), ms(mean(lat))
+	res.SearchP50Ms, res.SearchP95Ms, res.SearchMeanMs = benchkit.Ms(benchkit.Percentile(lat, 50)), benchkit.Ms(benchkit.Percentile(lat, 95)), benchkit.Ms(benchkit.Mean(lat))
 
 	var recall float64
 	var exactLat, indexLat []time.Duration
@@ -189,28 +190,6 @@ func run(ctx context.Context, data string, wantChunks, chunkChars, queries, reca
 		res.RecallQueries++
 	}
 	res.RecallAt10 = recall / float64(max(1, res.RecallQueries))
-	res.ExactP50Ms, res.IndexP50Ms = ms(percentile(exactLat, 50)), ms(percentile(indexLat, 50))
+	res.ExactP50Ms, res.IndexP50Ms = benchkit.Ms(benchkit.Percentile(exactLat, 50)), benchkit.Ms(benchkit.Percentile(indexLat, 50))
 	return res, nil
 }
-
-func percentile(d []time.Duration, p int) time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[min(len(s)-1, len(s)*p/100)]
-}
-
-func mean(d []time.Duration) time.Duration {
-	if len(d) == 0 {
-		return 0
-	}
-	var sum time.Duration
-	for _, x := range d {
-		sum += x
-	}
-	return sum / time.Duration(len(d))
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

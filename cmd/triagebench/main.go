@@ -18,13 +18,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,9 +33,8 @@ import (
 
 	"github.com/clinictriage/assistant/apikey"
 	"github.com/clinictriage/assistant/config"
+	"github.com/clinictriage/assistant/internal/benchkit"
 	"github.com/clinictriage/assistant/llm/llmtest"
-	"github.com/clinictriage/assistant/store"
-	"github.com/clinictriage/assistant/store/storetest"
 	"github.com/clinictriage/assistant/triage"
 )
 
@@ -121,7 +115,7 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 
-	schema, cleanup, err := benchSchema(ctx)
+	schema, cleanup, err := benchkit.Scratch(ctx, "bench", 4)
 	if err != nil {
 		return err
 	}
@@ -132,17 +126,17 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 
-	srv, err := startServer(ctx, o, schema.URL())
+	srv, err := benchkit.Start(ctx, o.server, schema.URL(), fmt.Sprintf("TRIAGE_DB_MAX_CONNS=%d", o.conns))
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
+	defer srv.Stop()
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: o.concurrency * 2}, Timeout: 30 * time.Second}
 	post := func(i int, prefix string) error {
 		body := fmt.Sprintf(`{"from": "+1555%07d", "message_id": "%s-%d", "text": %q, "name": "Bench Patient"}`,
 			i%o.contacts, prefix, i, texts[i%len(texts)])
-		req, _ := http.NewRequestWithContext(ctx, "POST", srv.base+"/api/v1/messages", strings.NewReader(body))
+		req, _ := http.NewRequestWithContext(ctx, "POST", srv.Base+"/api/v1/messages", strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+key)
 		resp, err := client.Do(req)
 		if err != nil {
@@ -163,7 +157,7 @@ func run(ctx context.Context, o options) error {
 	if err := drain(ctx, pool); err != nil {
 		return err
 	}
-	res.RSSWarmMB, _ = srv.rss()
+	res.RSSWarmMB, _ = srv.RSS()
 
 	// First with the pipeline working as messages arrive, as in production.
 	elapsed, _, err := parallel(o.messages, o.concurrency, func(i int) error { return post(i, "live") })
@@ -190,8 +184,8 @@ func run(ctx context.Context, o options) error {
 		return fmt.Errorf("http ingest: %w", err)
 	}
 	res.HTTPPerSecond = float64(o.messages) / elapsed.Seconds()
-	res.HTTPP50Ms, res.HTTPP99Ms = ms(percentile(lat, 50)), ms(percentile(lat, 99))
-	raw, err := rawPool(ctx, schema.URL(), o.conns)
+	res.HTTPP50Ms, res.HTTPP99Ms = benchkit.Ms(benchkit.Percentile(lat, 50)), benchkit.Ms(benchkit.Percentile(lat, 99))
+	raw, err := benchkit.Pool(ctx, schema.URL(), o.conns)
 	if err != nil {
 		return err
 	}
@@ -211,8 +205,8 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 
-	res.RSSAfterMB, res.RSSPeakMB = srv.rss()
-	srv.stop()
+	res.RSSAfterMB, res.RSSPeakMB = srv.RSS()
+	srv.Stop()
 
 	if o.modelMsgs > 0 {
 		if err := benchModelPath(ctx, o, texts, &res); err != nil {
@@ -241,8 +235,8 @@ func benchRules(texts []string, res *Result) error {
 			lat, total = append(lat, el), total+el
 		}
 	}
-	res.RulesP50Micros, res.RulesP95Micros = us(percentile(lat, 50)), us(percentile(lat, 95))
-	res.RulesMeanMicros = us(total / time.Duration(len(lat)))
+	res.RulesP50Micros, res.RulesP95Micros = benchkit.Us(benchkit.Percentile(lat, 50)), benchkit.Us(benchkit.Percentile(lat, 95))
+	res.RulesMeanMicros = benchkit.Us(total / time.Duration(len(lat)))
 	br := testing.Benchmark(func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
@@ -260,7 +254,7 @@ func benchModelPath(ctx context.Context, o options, texts []string, res *Result)
 	model := llmtest.New(llmtest.Always(llmtest.Reply{Content: answer.JSON(), Delay: o.modelDelay}))
 	defer model.Close()
 
-	schema, cleanup, err := benchSchema(ctx)
+	schema, cleanup, err := benchkit.Scratch(ctx, "bench", 4)
 	if err != nil {
 		return err
 	}
@@ -269,18 +263,18 @@ func benchModelPath(ctx context.Context, o options, texts []string, res *Result)
 	if err != nil {
 		return err
 	}
-	srv, err := startServer(ctx, o, schema.URL(), "TRIAGE_LLM_BASE_URL="+model.BaseURL(), "TRIAGE_LLM_MODEL=bench-model",
+	srv, err := benchkit.Start(ctx, o.server, schema.URL(), fmt.Sprintf("TRIAGE_DB_MAX_CONNS=%d", o.conns), "TRIAGE_LLM_BASE_URL="+model.BaseURL(), "TRIAGE_LLM_MODEL=bench-model",
 		fmt.Sprintf("TRIAGE_WORKERS=%d", o.workers), "TRIAGE_LLM_TIMEOUT=10s")
 	if err != nil {
 		return err
 	}
-	defer srv.stop()
+	defer srv.Stop()
 
 	client := &http.Client{Timeout: 30 * time.Second}
 	start := time.Now()
 	if _, _, err := parallel(o.modelMsgs, 16, func(i int) error {
 		body := fmt.Sprintf(`{"from": "+1777%07d", "message_id": "model-%d", "text": %q}`, i, i, texts[i%len(texts)])
-		req, _ := http.NewRequestWithContext(ctx, "POST", srv.base+"/api/v1/messages", strings.NewReader(body))
+		req, _ := http.NewRequestWithContext(ctx, "POST", srv.Base+"/api/v1/messages", strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+key)
 		resp, err := client.Do(req)
 		if err != nil {
@@ -410,9 +404,9 @@ func benchDetection(texts []string, res *Result) error {
 			total += el
 		}
 	}
-	res.DetectP50Micros = us(percentile(lat, 50))
-	res.DetectP95Micros = us(percentile(lat, 95))
-	res.DetectMeanMicros = us(total / time.Duration(len(lat)))
+	res.DetectP50Micros = benchkit.Us(benchkit.Percentile(lat, 50))
+	res.DetectP95Micros = benchkit.Us(benchkit.Percentile(lat, 95))
+	res.DetectMeanMicros = benchkit.Us(total / time.Duration(len(lat)))
 	br := testing.Benchmark(func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
@@ -421,120 +415,6 @@ func benchDetection(texts []string, res *Result) error {
 	})
 	res.DetectAllocsPerOp, res.DetectBytesPerOp = br.AllocsPerOp(), br.AllocedBytesPerOp()
 	return nil
-}
-
-// benchSchema makes a migrated schema in the test database, like the tests do.
-func benchSchema(ctx context.Context) (*storetest.Schema, func(), error) {
-	admin, err := store.Open(ctx, storetest.URL(), 2)
-	if err != nil {
-		return nil, nil, fmt.Errorf("test database: %w (run `make db`)", err)
-	}
-	name := fmt.Sprintf("bench_%d", time.Now().UnixNano())
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+name); err != nil {
-		admin.Close()
-		return nil, nil, err
-	}
-	cleanup := func() {
-		admin.Exec(context.Background(), "DROP SCHEMA "+name+" CASCADE")
-		admin.Close()
-	}
-	s := &storetest.Schema{Name: name}
-	pool, err := rawPool(ctx, s.URL(), 4)
-	if err != nil {
-		cleanup()
-		return nil, nil, err
-	}
-	s.Pool = pool
-	m, err := store.NewMigrator(pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err == nil {
-		_, err = m.Up(ctx)
-	}
-	if err != nil {
-		pool.Close()
-		cleanup()
-		return nil, nil, err
-	}
-	return s, func() { pool.Close(); cleanup() }, nil
-}
-
-func rawPool(ctx context.Context, url string, conns int) (*pgxpool.Pool, error) {
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		return nil, err
-	}
-	cfg.MaxConns, cfg.MinConns = int32(conns), int32(conns)
-	return store.OpenConfig(ctx, cfg)
-}
-
-type server struct {
-	cmd  *exec.Cmd
-	base string
-}
-
-func startServer(ctx context.Context, o options, dbURL string, env ...string) (*server, error) {
-	bin, err := filepath.Abs(o.server)
-	if err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "TRIAGE_ADDR="+addr,
-		fmt.Sprintf("TRIAGE_DB_MAX_CONNS=%d", o.conns))
-	cmd.Env = append(cmd.Env, env...)
-	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start %s: %w (run `make build`)", bin, err)
-	}
-	s := &server{cmd: cmd, base: "http://" + addr}
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(s.base + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return s, nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	s.stop()
-	return nil, errors.New("triaged did not become ready within 60s")
-}
-
-func (s *server) stop() {
-	s.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		s.cmd.Process.Kill()
-	}
-}
-
-// rss reads the server's resident set size and its peak, in MB, from /proc.
-func (s *server) rss() (now, peak float64) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
-	if err != nil {
-		return 0, 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var kb float64
-		if n, _ := fmt.Sscanf(sc.Text(), "VmRSS: %f kB", &kb); n == 1 {
-			now = kb / 1024
-		}
-		if n, _ := fmt.Sscanf(sc.Text(), "VmHWM: %f kB", &kb); n == 1 {
-			peak = kb / 1024
-		}
-	}
-	return now, peak
 }
 
 func goldTexts(path string) ([]string, error) {
@@ -558,15 +438,6 @@ func goldTexts(path string) ([]string, error) {
 	}
 	return texts, sc.Err()
 }
-
-func percentile(d []time.Duration, p int) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[min(len(s)-1, len(s)*p/100)]
-}
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-func us(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1000 }
 
 func report(r Result, asJSON bool) error {
 	if asJSON {

@@ -47,7 +47,7 @@
     var busy = false, again = false;
     function ids() {
       var out = {};
-      box.querySelectorAll("tr[data-escalation]").forEach(function (tr) { out[tr.id] = true; });
+      box.querySelectorAll("tr[data-escalation]").forEach(function (tr) { out[tr.getAttribute("data-escalation")] = true; });
       return out;
     }
     return function run() {
@@ -59,7 +59,7 @@
         box.innerHTML = html;
         var fresh = 0;
         box.querySelectorAll("tr[data-escalation]").forEach(function (tr) {
-          if (!before[tr.id]) { tr.classList.add("arrived"); fresh++; }
+          if (!before[tr.getAttribute("data-escalation")]) { tr.classList.add("arrived"); fresh++; }
         });
         if (fresh) announce(fresh === 1 ? "A new patient is waiting." : fresh + " new patients are waiting.");
         tick();
