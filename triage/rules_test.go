@@ -130,3 +130,29 @@ func BenchmarkAssess(b *testing.B) {
 		a.Assess(Input{Text: r.Text, Lang: r.Lang})
 	}
 }
+
+// An injury the patient cannot move after a fall may be a fracture: seen today. Swelling alone,
+// still used, can wait a few days.
+func TestRulesInjuryThatCannotMove(t *testing.T) {
+	checkRules(t, []ruleCase{
+		{text: "my son fell off his bike and his wrist is really swollen, he can't move it", urgency: Urgent},
+		{text: "twisted my ankle yesterday, a bit swollen but i can walk on it", max: Soon},
+		{text: "ابني وقع من الدراجة وذراعه منتفخة جدا وما يقدر يحركها", urgency: Urgent},
+		{text: "طحت على الدرج ورجلي وارمة كثير ومش قادر احركها", urgency: Urgent},
+	})
+}
+
+// Asking for a nurse by the word's every form is a request for a person.
+func TestAskingForANurse(t *testing.T) {
+	a, d := testAssessor(t), testDetector(t)
+	for _, text := range []string{
+		"Guten Tag, kann ich bitte mit einer Krankenschwester sprechen?",
+		"Kann ich mit einer Pflegekraft reden?",
+		"can i speak to a nurse please",
+		"quiero hablar con una enfermera",
+	} {
+		if got := a.Assess(Input{Text: text, Lang: d.Detect(text, "").Language}); got.Intent != "human" {
+			t.Errorf("%q: intent %s, want human", text, got.Intent)
+		}
+	}
+}
