@@ -40,6 +40,29 @@ type Config struct {
 	LLM             LLM
 	KB              KB
 	Console         Console
+	Channels        Channels
+}
+
+// Channels configures the messaging providers. A provider whose secrets are unset is disabled: its
+// webhooks answer 404 and messages for it are recorded as not sent.
+type Channels struct {
+	WhatsAppAppSecret     string  // WHATSAPP_APP_SECRET
+	WhatsAppVerifyToken   string  // WHATSAPP_VERIFY_TOKEN
+	WhatsAppAccessToken   string  // WHATSAPP_ACCESS_TOKEN
+	WhatsAppPhoneNumberID string  // WHATSAPP_PHONE_NUMBER_ID
+	WhatsAppGraphURL      string  // WHATSAPP_GRAPH_URL
+	WhatsAppAPIVersion    string  // WHATSAPP_API_VERSION
+	WhatsAppTemplate      string  // WHATSAPP_TEMPLATE: approved "please write back" template
+	WhatsAppTemplateLang  string  // WHATSAPP_TEMPLATE_LANGUAGE
+	WhatsAppRate          float64 // WHATSAPP_SEND_RATE: messages per second from our number
+	TwilioAccountSID      string  // TWILIO_ACCOUNT_SID
+	TwilioAuthToken       string  // TWILIO_AUTH_TOKEN
+	TwilioFrom            string  // TWILIO_FROM: our number, or a Messaging Service SID
+	TwilioAPIURL          string  // TWILIO_API_URL
+	TwilioPublicURL       string  // TWILIO_PUBLIC_URL: the base URL Twilio calls, as configured there
+	TwilioRate            float64 // TWILIO_SEND_RATE
+	APICallbackURL        string  // TRIAGE_API_CALLBACK_URL: where messages for API patients are posted
+	APICallbackSecret     string  // TRIAGE_API_CALLBACK_SECRET: signs them
 }
 
 // Console configures the nurses' web console.
@@ -141,6 +164,34 @@ func Load(getenv func(string) string) (Config, error) {
 			Redact:        l.boolean("TRIAGE_LLM_REDACT", true),
 			PromptVersion: l.str("TRIAGE_PROMPT_VERSION", ""),
 		},
+	}
+	c.Channels = Channels{
+		WhatsAppAppSecret:     l.secret("WHATSAPP_APP_SECRET", ""),
+		WhatsAppVerifyToken:   l.secret("WHATSAPP_VERIFY_TOKEN", ""),
+		WhatsAppAccessToken:   l.secret("WHATSAPP_ACCESS_TOKEN", ""),
+		WhatsAppPhoneNumberID: l.str("WHATSAPP_PHONE_NUMBER_ID", ""),
+		WhatsAppGraphURL:      l.str("WHATSAPP_GRAPH_URL", "https://graph.facebook.com"),
+		WhatsAppAPIVersion:    l.str("WHATSAPP_API_VERSION", "v21.0"),
+		WhatsAppTemplate:      l.str("WHATSAPP_TEMPLATE", ""),
+		WhatsAppTemplateLang:  l.str("WHATSAPP_TEMPLATE_LANGUAGE", "en"),
+		WhatsAppRate:          float64(l.intRange("WHATSAPP_SEND_RATE", 80, 1, 1000)),
+		TwilioAccountSID:      l.str("TWILIO_ACCOUNT_SID", ""),
+		TwilioAuthToken:       l.secret("TWILIO_AUTH_TOKEN", ""),
+		TwilioFrom:            l.str("TWILIO_FROM", ""),
+		TwilioAPIURL:          l.str("TWILIO_API_URL", "https://api.twilio.com"),
+		TwilioPublicURL:       l.str("TWILIO_PUBLIC_URL", ""),
+		TwilioRate:            float64(l.intRange("TWILIO_SEND_RATE", 10, 1, 1000)),
+		APICallbackURL:        l.str("TRIAGE_API_CALLBACK_URL", ""),
+		APICallbackSecret:     l.secret("TRIAGE_API_CALLBACK_SECRET", ""),
+	}
+	for name, v := range map[string]string{"WHATSAPP_GRAPH_URL": c.Channels.WhatsAppGraphURL, "TWILIO_API_URL": c.Channels.TwilioAPIURL,
+		"TWILIO_PUBLIC_URL": c.Channels.TwilioPublicURL, "TRIAGE_API_CALLBACK_URL": c.Channels.APICallbackURL} {
+		if u, err := url.Parse(v); v != "" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") {
+			l.fail(name, "must be an http or https URL")
+		}
+	}
+	if c.Channels.APICallbackURL != "" && c.Channels.APICallbackSecret == "" {
+		l.fail("TRIAGE_API_CALLBACK_SECRET", "must be set when TRIAGE_API_CALLBACK_URL is: the callbacks are signed with it")
 	}
 	c.Console = Console{
 		TrustProxy:    l.boolean("TRIAGE_TRUST_PROXY", false),

@@ -42,6 +42,16 @@ type Inbound struct {
 	Text             string    // what the patient wrote
 	Name             string    // the patient's display name, optional
 	SentAt           time.Time // when the patient sent it, zero when unknown
+	// Provider is the service that carried it (whatsapp_cloud, twilio); empty means the generic API.
+	// Answers go back through it.
+	Provider string
+}
+
+func (in Inbound) provider() string {
+	if in.Provider == "" {
+		return "api"
+	}
+	return in.Provider
 }
 
 var (

@@ -141,7 +141,7 @@ func (s *Store) tryStoreBatch(ctx context.Context, batch []*intakeItem, order []
 		b := &pgx.Batch{}
 		for _, i := range order {
 			in := batch[i].in
-			b.Queue(acceptSQL, in.From, nullable(in.Name), in.Channel, in.ChannelMessageID, in.Text, nullableTime(in.SentAt))
+			b.Queue(acceptSQL, in.From, nullable(in.Name), in.Channel, in.ChannelMessageID, in.Text, nullableTime(in.SentAt), in.provider())
 		}
 		br := tx.SendBatch(ctx, b)
 		var jobs []river.InsertManyParams

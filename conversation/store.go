@@ -23,6 +23,42 @@ type ProcessArgs struct {
 	MessageID string `json:"message_id"`
 }
 
+// DeliverArgs is the job that sends one outbound message through the patient's channel. It is
+// inserted in the same transaction as the message, so a stored reply is always sent (or its failure
+// recorded), even after a crash.
+type DeliverArgs struct {
+	MessageID string `json:"message_id"`
+}
+
+// Kind names the job in River's table; it must never change once deployed.
+func (DeliverArgs) Kind() string { return "deliver_message" }
+
+// OutboundQueue is River's queue for deliveries: a backlog of messages to triage never delays a
+// reply, and the reverse.
+const OutboundQueue = "outbound"
+
+// deliverOpts puts emergency replies first, then nurses' replies, then the rest.
+func deliverOpts(kind string) *river.InsertOpts {
+	priority := 3
+	switch kind {
+	case "emergency":
+		priority = 1
+	case "nurse":
+		priority = 2
+	}
+	return &river.InsertOpts{Queue: OutboundQueue, Priority: priority, MaxAttempts: 12}
+}
+
+// enqueueDelivery inserts the delivery job of a stored outbound message in tx. A store without a
+// job client (some tests) stores messages without sending them.
+func (s *Store) enqueueDelivery(ctx context.Context, tx pgx.Tx, messageID, kind string) error {
+	if s.jobs == nil {
+		return nil
+	}
+	_, err := s.jobs.InsertTx(ctx, tx, DeliverArgs{MessageID: messageID}, deliverOpts(kind))
+	return err
+}
+
 // Kind names the job in River's table; it must never change once deployed.
 func (ProcessArgs) Kind() string { return "process_message" }
 
@@ -79,8 +115,8 @@ WITH contact AS (
         SET last_message_at = now()
     RETURNING id
 )
-INSERT INTO messages (conversation_id, direction, channel, channel_message_id, body, sent_at, created_at)
-SELECT id, 'inbound', $3, $4, $5, $6, clock_timestamp() FROM conv
+INSERT INTO messages (conversation_id, direction, channel, channel_message_id, body, sent_at, created_at, provider)
+SELECT id, 'inbound', $3, $4, $5, $6, clock_timestamp(), $7 FROM conv
 ON CONFLICT (channel, channel_message_id) DO NOTHING
 RETURNING id, conversation_id`
 
@@ -313,7 +349,10 @@ func (s *Store) AddReplyTx(ctx context.Context, tx pgx.Tx, r Reply) (id string, 
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", false, nil
 	}
-	return id, err == nil, err
+	if err != nil {
+		return "", false, err
+	}
+	return id, true, s.enqueueDelivery(ctx, tx, id, r.Kind)
 }
 
 // AddNurseReplyTx stores a nurse's reply to the patient, queued for delivery on the conversation's
@@ -341,8 +380,10 @@ func (s *Store) AddNurseReplyTx(ctx context.Context, tx pgx.Tx, conversationID, 
 	if err != nil {
 		return "", store.Classify("conversation: nurse reply", err)
 	}
-	_, err = tx.Exec(ctx, `UPDATE conversations SET last_message_at = now() WHERE id = $1`, conversationID)
-	return id, store.Classify("conversation: nurse reply", err)
+	if _, err = tx.Exec(ctx, `UPDATE conversations SET last_message_at = now() WHERE id = $1`, conversationID); err != nil {
+		return "", store.Classify("conversation: nurse reply", err)
+	}
+	return id, store.Classify("conversation: nurse reply", s.enqueueDelivery(ctx, tx, id, "nurse"))
 }
 
 func nullable(s string) *string {

@@ -20,12 +20,18 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"golang.org/x/time/rate"
 
 	"github.com/clinictriage/assistant/account"
 	"github.com/clinictriage/assistant/api"
+	"github.com/clinictriage/assistant/channel"
+	"github.com/clinictriage/assistant/channel/generic"
+	"github.com/clinictriage/assistant/channel/twilio"
+	"github.com/clinictriage/assistant/channel/whatsapp"
 	"github.com/clinictriage/assistant/apikey"
 	"github.com/clinictriage/assistant/config"
 	"github.com/clinictriage/assistant/conversation"
+	"github.com/clinictriage/assistant/delivery"
 	"github.com/clinictriage/assistant/escalation"
 	"github.com/clinictriage/assistant/kb"
 	"github.com/clinictriage/assistant/metrics"
@@ -92,7 +98,10 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 	m := metrics.New()
 	workers := river.NewWorkers()
 	jobs, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
-		Queues:     map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Queues: map[string]river.QueueConfig{
+			river.QueueDefault:          {MaxWorkers: cfg.Workers},
+			conversation.OutboundQueue: {MaxWorkers: max(4, cfg.Workers)},
+		},
 		Workers:    workers,
 		JobTimeout: 2 * time.Minute,
 		// A worker that finishes picks up the next queued message within a few milliseconds: with a
@@ -113,6 +122,8 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 		Assessor: assessor, Classifier: classifier, Answerer: responder, Metrics: m, Log: log.With("component", "pipeline"),
 		Route: triage.RouteConfig{EmergencyNumber: cfg.EmergencyNumber, SLA: escalations.SLA(), DefaultLanguage: cfg.DefaultLanguage},
 	}))
+
+	river.AddWorker(workers, delivery.NewWorker(deliveryConfig(cfg, pool, log.With("component", "delivery"))))
 
 	handler := api.New(api.Deps{
 		Pool:          pool,
@@ -192,6 +203,29 @@ func shutdown(timeout time.Duration, srv *http.Server, jobs *river.Client[pgx.Tx
 	}
 	log.Info("stopped")
 	return errors.Join(errs...)
+}
+
+// deliveryConfig makes a sender for every provider whose secrets are set.
+func deliveryConfig(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) delivery.Config {
+	ch := cfg.Channels
+	d := delivery.Config{Pool: pool, Log: log, WhatsAppTemplate: ch.WhatsAppTemplate, Rates: map[string]rate.Limit{}}
+	wa := whatsapp.Config{AppSecret: ch.WhatsAppAppSecret, VerifyToken: ch.WhatsAppVerifyToken, AccessToken: ch.WhatsAppAccessToken,
+		PhoneNumberID: ch.WhatsAppPhoneNumberID, GraphURL: ch.WhatsAppGraphURL, Version: ch.WhatsAppAPIVersion,
+		Template: ch.WhatsAppTemplate, TemplateLanguage: ch.WhatsAppTemplateLang}
+	if wa.Enabled() {
+		d.Senders = append(d.Senders, whatsapp.NewSender(wa, nil))
+		d.Rates[channel.WhatsAppCloud] = rate.Limit(ch.WhatsAppRate)
+	}
+	tw := twilio.Config{AccountSID: ch.TwilioAccountSID, AuthToken: ch.TwilioAuthToken, From: ch.TwilioFrom,
+		APIURL: ch.TwilioAPIURL, PublicURL: ch.TwilioPublicURL}
+	if tw.Enabled() {
+		d.Senders = append(d.Senders, twilio.NewSender(tw, nil))
+		d.Rates[channel.Twilio] = rate.Limit(ch.TwilioRate)
+	}
+	if ch.APICallbackURL != "" {
+		d.Senders = append(d.Senders, generic.NewSender(ch.APICallbackURL, ch.APICallbackSecret, nil))
+	}
+	return d
 }
 
 // newClassifier builds the model classifier when a model is configured; nil means rules only.

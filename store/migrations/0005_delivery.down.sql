@@ -1,0 +1,7 @@
+DROP TABLE delivery_statuses;
+DROP INDEX messages_provider_id;
+ALTER TABLE messages
+    DROP COLUMN provider,
+    DROP COLUMN delivery_error_code,
+    DROP COLUMN delivery_error,
+    DROP COLUMN delivery_updated_at;
