@@ -45,6 +45,28 @@ type Inbound struct {
 	// Provider is the service that carried it (whatsapp_cloud, twilio); empty means the generic API.
 	// Answers go back through it.
 	Provider string
+	// Kind is what was sent: text (the default), media, location, reaction or unsupported. Text and
+	// media (whose caption is the text, and may be empty) are triaged; a message without words (media
+	// without a caption, or something unsupported) makes the bot ask for words.
+	Kind string
+	// Attachment holds the provider's details of media, a location or a reaction.
+	Attachment map[string]any
+}
+
+// Kinds of inbound message.
+const (
+	KindText        = "text"
+	KindMedia       = "media"
+	KindLocation    = "location"
+	KindReaction    = "reaction"
+	KindUnsupported = "unsupported"
+)
+
+var kinds = []string{KindText, KindMedia, KindLocation, KindReaction, KindUnsupported}
+
+// Triaged reports whether the message goes through the pipeline.
+func (in Inbound) Triaged() bool {
+	return in.Kind == KindText || in.Kind == KindMedia || in.Kind == KindUnsupported
 }
 
 func (in Inbound) provider() string {
@@ -88,8 +110,17 @@ func (in *Inbound) Normalize() error {
 		return invalid("message_id: must not contain control characters")
 	}
 
+	if in.Kind == "" {
+		in.Kind = KindText
+	}
+	if !slices.Contains(kinds, in.Kind) {
+		return invalid("kind: must be one of %s", strings.Join(kinds, ", "))
+	}
 	in.Text = strings.ToValidUTF8(strings.ReplaceAll(in.Text, "\x00", ""), "\uFFFD")
-	if strings.TrimSpace(in.Text) == "" {
+	if in.Kind != KindText {
+		// A photo without a caption, a location or a reaction has no words of its own.
+		in.Text = strings.TrimSpace(in.Text)
+	} else if strings.TrimSpace(in.Text) == "" {
 		if in.Text == "" {
 			return invalid("text: is required")
 		}

@@ -141,7 +141,7 @@ func (s *Store) tryStoreBatch(ctx context.Context, batch []*intakeItem, order []
 		b := &pgx.Batch{}
 		for _, i := range order {
 			in := batch[i].in
-			b.Queue(acceptSQL, in.From, nullable(in.Name), in.Channel, in.ChannelMessageID, in.Text, nullableTime(in.SentAt), in.provider())
+			b.Queue(acceptSQL, in.From, nullable(in.Name), in.Channel, in.ChannelMessageID, in.Text, nullableTime(in.SentAt), in.provider(), in.Kind, in.Attachment)
 		}
 		br := tx.SendBatch(ctx, b)
 		var jobs []river.InsertManyParams
@@ -153,7 +153,7 @@ func (s *Store) tryStoreBatch(ctx context.Context, batch []*intakeItem, order []
 			case err != nil:
 				br.Close()
 				return err
-			default:
+			case batch[i].in.Triaged():
 				jobs = append(jobs, river.InsertManyParams{Args: ProcessArgs{MessageID: results[i].MessageID}})
 			}
 		}

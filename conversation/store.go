@@ -115,8 +115,10 @@ WITH contact AS (
         SET last_message_at = now()
     RETURNING id
 )
-INSERT INTO messages (conversation_id, direction, channel, channel_message_id, body, sent_at, created_at, provider)
-SELECT id, 'inbound', $3, $4, $5, $6, clock_timestamp(), $7 FROM conv
+INSERT INTO messages (conversation_id, direction, channel, channel_message_id, body, sent_at, created_at, provider,
+                      kind, attachment, processed_at)
+SELECT id, 'inbound', $3, $4, $5, $6, clock_timestamp(), $7, $8, $9,
+       CASE WHEN $8 IN ('text', 'media', 'unsupported') THEN NULL ELSE clock_timestamp() END FROM conv
 ON CONFLICT (channel, channel_message_id) DO NOTHING
 RETURNING id, conversation_id`
 
@@ -160,6 +162,9 @@ type Message struct {
 	DeliveryState      *string    `json:"delivery_state,omitempty"`
 	// AuthorEmail names the nurse who wrote a nurse's reply.
 	AuthorEmail *string `json:"author_email,omitempty"`
+	// DeliveryError says why an outbound message was not sent (or is being retried).
+	DeliveryError *string `json:"delivery_error,omitempty"`
+	Provider      *string `json:"provider,omitempty"`
 	// KBChunkIDs are the knowledge-base passages a bot answer cites.
 	KBChunkIDs []int64 `json:"kb_chunk_ids,omitempty"`
 }
@@ -187,7 +192,9 @@ func (s *Store) Get(ctx context.Context, id string) (*Conversation, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT m.id, m.direction, m.channel, m.channel_message_id, m.body, m.sent_at, m.created_at,
 		       m.language, m.language_confidence, m.language_source, m.script, m.processed_at,
-		       m.author, m.reply_kind, m.in_reply_to, m.delivery_state, m.kb_chunk_ids, u.email
+		       m.author, m.reply_kind, m.in_reply_to, m.delivery_state, m.kb_chunk_ids, u.email,
+		       CASE WHEN m.delivery_error IS NULL THEN NULL ELSE coalesce(m.delivery_error_code || ': ', '') || m.delivery_error END,
+		       m.provider
 		FROM messages m LEFT JOIN users u ON u.id = m.author_id
 		WHERE m.conversation_id = $1
 		ORDER BY m.created_at, m.id`, uid)
@@ -198,7 +205,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Conversation, error) {
 		var m Message
 		err := row.Scan(&m.ID, &m.Direction, &m.Channel, &m.ChannelMessageID, &m.Text, &m.SentAt,
 			&m.ReceivedAt, &m.Language, &m.LanguageConfidence, &m.LanguageSource, &m.Script, &m.ProcessedAt,
-			&m.Author, &m.ReplyKind, &m.InReplyTo, &m.DeliveryState, &m.KBChunkIDs, &m.AuthorEmail)
+			&m.Author, &m.ReplyKind, &m.InReplyTo, &m.DeliveryState, &m.KBChunkIDs, &m.AuthorEmail, &m.DeliveryError, &m.Provider)
 		return m, err
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package triage
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -83,6 +84,10 @@ func (p *Pipeline) Work(ctx context.Context, job *river.Job[conversation.Process
 		return nil
 	}
 
+	if strings.TrimSpace(msg.Text) == "" {
+		return p.askForWords(ctx, msg)
+	}
+
 	lang := p.detectLanguage(msg)
 	in := Input{Text: msg.Text, Lang: lang.Language, Context: turns(msg.Context), ContactName: msg.ContactName}
 	a := p.assess(ctx, in)
@@ -117,6 +122,35 @@ func (p *Pipeline) Work(ctx context.Context, job *river.Job[conversation.Process
 		"language", lang.Language, "language_source", lang.Source, "urgency", a.Urgency, "intent", a.Intent,
 		"red_flags", flagNames(a.RedFlags), "distress", a.Distress, "source", a.Source, "failure", a.Failure,
 		"action", d.Action, "rerun", !done)
+	return nil
+}
+
+// askForWords answers a photo, voice note or file that came without words: nothing in it can be
+// assessed, so the patient is asked, in the conversation's language, to say it in words (and told
+// the emergency number). A nurse already on the conversation sees it in the transcript.
+func (p *Pipeline) askForWords(ctx context.Context, msg conversation.Pending) error {
+	lang := conversation.Language{Code: msg.ConversationLanguage, Source: "prior"}
+	if lang.Code == "" {
+		lang.Code, lang.Source = p.route.DefaultLanguage, "default"
+	}
+	open, err := p.escalations.Open(ctx, msg.ConversationID)
+	if err != nil {
+		return err
+	}
+	text := ReplyText(ReplyDescribe, lang.Code, "", p.route.DefaultLanguage, p.route.EmergencyNumber, 0)
+	err = pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		first, err := p.conversations.RecordLanguageTx(ctx, tx, msg, lang)
+		if err != nil || !first || open.Owned() {
+			return err // a nurse who owns the conversation answers it herself
+		}
+		_, _, err = p.conversations.AddReplyTx(ctx, tx, conversation.Reply{ConversationID: msg.ConversationID, InReplyTo: msg.MessageID,
+			Channel: msg.Channel, Kind: ReplyDescribe, Text: text, Language: lang.Code})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	p.log.InfoContext(ctx, "media without words: asked for a description", "message_id", msg.MessageID, "conversation_id", msg.ConversationID)
 	return nil
 }
 

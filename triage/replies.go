@@ -14,6 +14,7 @@ const (
 	ReplyHuman     = "human"     // a person will answer
 	ReplyNoAnswer  = "no_answer" // the bot cannot answer; the team will
 	ReplyAnswer    = "answer"    // an answer from the knowledge base (its text comes from there)
+	ReplyDescribe  = "describe"  // a photo, voice note or file without words: please say it in words
 )
 
 // replyTexts holds each reply in each language. {number} is the emergency number and {wait} the time
@@ -26,6 +27,7 @@ var replyTexts = map[string]map[string]string{
 		ReplySelfHarm:  "Thank you for telling us. A nurse will contact you within {wait}. If you might act on these thoughts or you are in danger, call {number} now.",
 		ReplyHuman:     "Thank you. A member of our team will reply within {wait}.",
 		ReplyNoAnswer:  "Thank you for your message. A member of our team will reply within {wait}.",
+		ReplyDescribe:  "Thank you. We cannot look at photos, voice notes or files here. Please describe in words what is happening. If this is an emergency, call {number} now.",
 	},
 	"es": {
 		ReplyEmergency: "Esto podría ser una emergencia. Llame al {number} ahora o vaya a la sala de urgencias más cercana. No espere una respuesta aquí. Ya avisamos a una enfermera.",
@@ -33,6 +35,7 @@ var replyTexts = map[string]map[string]string{
 		ReplySelfHarm:  "Gracias por contárnoslo. Una enfermera se comunicará con usted en {wait}. Si cree que podría actuar según estos pensamientos o está en peligro, llame al {number} ahora.",
 		ReplyHuman:     "Gracias. Una persona de nuestro equipo le responderá en {wait}.",
 		ReplyNoAnswer:  "Gracias por su mensaje. Una persona de nuestro equipo le responderá en {wait}.",
+		ReplyDescribe:  "Gracias. Aquí no podemos ver fotos, audios ni archivos. Por favor, describa con palabras lo que ocurre. Si es una emergencia, llame al {number} ahora.",
 	},
 	"pt": {
 		ReplyEmergency: "Isto pode ser uma emergência. Ligue para {number} agora ou vá ao pronto-socorro mais próximo. Não espere uma resposta aqui. Uma enfermeira já foi avisada.",
@@ -40,6 +43,7 @@ var replyTexts = map[string]map[string]string{
 		ReplySelfHarm:  "Obrigado por nos contar. Uma enfermeira vai entrar em contato em até {wait}. Se você achar que pode agir de acordo com esses pensamentos ou estiver em perigo, ligue para {number} agora.",
 		ReplyHuman:     "Obrigado. Uma pessoa da nossa equipe vai responder em até {wait}.",
 		ReplyNoAnswer:  "Obrigado pela sua mensagem. Uma pessoa da nossa equipe vai responder em até {wait}.",
+		ReplyDescribe:  "Obrigado. Aqui não conseguimos ver fotos, áudios ou arquivos. Por favor, descreva com palavras o que está acontecendo. Se for uma emergência, ligue para {number} agora.",
 	},
 	"fr": {
 		ReplyEmergency: "Il peut s'agir d'une urgence. Appelez le {number} maintenant ou rendez-vous aux urgences les plus proches. N'attendez pas de réponse ici. Une infirmière a été prévenue.",
@@ -47,6 +51,7 @@ var replyTexts = map[string]map[string]string{
 		ReplySelfHarm:  "Merci de nous en avoir parlé. Une infirmière vous contactera d'ici {wait}. Si vous pensez passer à l'acte ou si vous êtes en danger, appelez le {number} maintenant.",
 		ReplyHuman:     "Merci. Une personne de notre équipe vous répondra d'ici {wait}.",
 		ReplyNoAnswer:  "Merci pour votre message. Une personne de notre équipe vous répondra d'ici {wait}.",
+		ReplyDescribe:  "Merci. Nous ne pouvons pas consulter de photos, de messages vocaux ni de fichiers ici. Décrivez par écrit ce qui se passe, s'il vous plaît. En cas d'urgence, appelez le {number} maintenant.",
 	},
 	"de": {
 		ReplyEmergency: "Das könnte ein Notfall sein. Rufen Sie jetzt die {number} an oder gehen Sie in die nächste Notaufnahme. Warten Sie nicht auf eine Antwort hier. Eine Pflegekraft ist informiert.",
@@ -54,6 +59,7 @@ var replyTexts = map[string]map[string]string{
 		ReplySelfHarm:  "Danke, dass Sie uns das sagen. Eine Pflegekraft meldet sich innerhalb von {wait} bei Ihnen. Wenn Sie fürchten, diesen Gedanken zu folgen, oder in Gefahr sind, rufen Sie jetzt die {number} an.",
 		ReplyHuman:     "Danke. Jemand aus unserem Team antwortet Ihnen innerhalb von {wait}.",
 		ReplyNoAnswer:  "Danke für Ihre Nachricht. Jemand aus unserem Team antwortet Ihnen innerhalb von {wait}.",
+		ReplyDescribe:  "Danke. Fotos, Sprachnachrichten und Dateien können wir hier nicht ansehen. Bitte beschreiben Sie in Worten, was los ist. Im Notfall rufen Sie jetzt die {number} an.",
 	},
 	"hi": {
 		ReplyEmergency: "यह आपातकाल हो सकता है। अभी {number} पर कॉल करें या सबसे नज़दीकी इमरजेंसी विभाग जाएँ। यहाँ जवाब का इंतज़ार न करें। नर्स को सूचित कर दिया गया है।",
@@ -61,6 +67,7 @@ var replyTexts = map[string]map[string]string{
 		ReplySelfHarm:  "हमें बताने के लिए धन्यवाद। एक नर्स {wait} के अंदर आपसे संपर्क करेगी। अगर आपको लगता है कि आप इन विचारों पर अमल कर सकते हैं या आप खतरे में हैं, तो अभी {number} पर कॉल करें।",
 		ReplyHuman:     "धन्यवाद। हमारी टीम का कोई सदस्य {wait} के अंदर जवाब देगा।",
 		ReplyNoAnswer:  "आपके संदेश के लिए धन्यवाद। हमारी टीम का कोई सदस्य {wait} के अंदर जवाब देगा।",
+		ReplyDescribe:  "धन्यवाद। हम यहाँ फ़ोटो, वॉइस मैसेज या फ़ाइलें नहीं देख सकते। कृपया शब्दों में बताएँ कि क्या हो रहा है। आपातकाल हो तो अभी {number} पर कॉल करें।",
 	},
 	"hi-Latn": {
 		ReplyEmergency: "Yeh emergency ho sakti hai. Abhi {number} par call karein ya sabse nazdeeki emergency mein jaayein. Yahan jawab ka intezaar na karein. Nurse ko bata diya gaya hai.",
@@ -68,6 +75,7 @@ var replyTexts = map[string]map[string]string{
 		ReplySelfHarm:  "Humein batane ke liye dhanyavaad. Ek nurse {wait} ke andar aapse sampark karegi. Agar aapko lagta hai ki aap in vichaaron par amal kar sakte hain ya aap khatre mein hain, to abhi {number} par call karein.",
 		ReplyHuman:     "Dhanyavaad. Hamari team ka koi sadasya {wait} ke andar jawab dega.",
 		ReplyNoAnswer:  "Aapke message ke liye dhanyavaad. Hamari team ka koi sadasya {wait} ke andar jawab dega.",
+		ReplyDescribe:  "Dhanyavaad. Hum yahan photo, voice message ya file nahin dekh sakte. Kripya shabdon mein batayein ki kya ho raha hai. Emergency ho to abhi {number} par call karein.",
 	},
 	"ar": {
 		ReplyEmergency: "قد تكون هذه حالة طارئة. اتصل بالرقم {number} الآن أو توجّه إلى أقرب قسم طوارئ. لا تنتظر الرد هنا. تم إبلاغ الممرضة.",
@@ -75,6 +83,7 @@ var replyTexts = map[string]map[string]string{
 		ReplySelfHarm:  "شكراً لأنك أخبرتنا. ستتواصل معك ممرضة خلال {wait}. إذا شعرت أنك قد تتصرف بناءً على هذه الأفكار أو كنت في خطر، اتصل بالرقم {number} الآن.",
 		ReplyHuman:     "شكراً. سيردّ عليك أحد أفراد فريقنا خلال {wait}.",
 		ReplyNoAnswer:  "شكراً لرسالتك. سيردّ عليك أحد أفراد فريقنا خلال {wait}.",
+		ReplyDescribe:  "شكراً. لا يمكننا الاطلاع على الصور أو الرسائل الصوتية أو الملفات هنا. يرجى وصف ما يحدث بالكلمات. إذا كانت حالة طارئة، اتصل بالرقم {number} الآن.",
 	},
 }
 

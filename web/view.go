@@ -35,6 +35,12 @@ var funcs = template.FuncMap{
 	"humanize":   func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"langName":   langName,
 	"noteLabel":  func(kind string) string { return noteLabels[kind] },
+	"deref": func(s *string) string {
+		if s == nil {
+			return ""
+		}
+		return *s
+	},
 }
 
 var noteLabels = map[string]string{

@@ -24,11 +24,11 @@ import (
 
 	"github.com/clinictriage/assistant/account"
 	"github.com/clinictriage/assistant/api"
+	"github.com/clinictriage/assistant/apikey"
 	"github.com/clinictriage/assistant/channel"
 	"github.com/clinictriage/assistant/channel/generic"
 	"github.com/clinictriage/assistant/channel/twilio"
 	"github.com/clinictriage/assistant/channel/whatsapp"
-	"github.com/clinictriage/assistant/apikey"
 	"github.com/clinictriage/assistant/config"
 	"github.com/clinictriage/assistant/conversation"
 	"github.com/clinictriage/assistant/delivery"
@@ -99,7 +99,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 	workers := river.NewWorkers()
 	jobs, err := river.NewClient(riverpgxv5.New(pool), &river.Config{
 		Queues: map[string]river.QueueConfig{
-			river.QueueDefault:          {MaxWorkers: cfg.Workers},
+			river.QueueDefault:         {MaxWorkers: cfg.Workers},
 			conversation.OutboundQueue: {MaxWorkers: max(4, cfg.Workers)},
 		},
 		Workers:    workers,
@@ -134,6 +134,14 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 		Metrics:       m,
 		Log:           log.With("component", "http"),
 	})
+	// The providers' webhooks: each answers 404 while its secrets are unset.
+	recordStatus := func(ctx context.Context, st channel.Status) (bool, error) {
+		return delivery.RecordStatus(ctx, pool, st)
+	}
+	waCfg, twCfg := providers(cfg)
+	whatsapp.NewWebhook(waCfg, conversations, recordStatus, log.With("component", "whatsapp")).Register(handler)
+	log.Info("channels", "whatsapp", waCfg.Enabled(), "twilio", twCfg.Enabled(), "api_callback", cfg.Channels.APICallbackURL != "")
+
 	// The nurses' console shares the server. Its event hub listens for queue changes made by any
 	// process on this database.
 	hub := web.NewHub(pool, log.With("component", "console-events"))
@@ -205,19 +213,25 @@ func shutdown(timeout time.Duration, srv *http.Server, jobs *river.Client[pgx.Tx
 	return errors.Join(errs...)
 }
 
+// providers reads the providers' configuration.
+func providers(cfg config.Config) (whatsapp.Config, twilio.Config) {
+	ch := cfg.Channels
+	return whatsapp.Config{AppSecret: ch.WhatsAppAppSecret, VerifyToken: ch.WhatsAppVerifyToken, AccessToken: ch.WhatsAppAccessToken,
+			PhoneNumberID: ch.WhatsAppPhoneNumberID, GraphURL: ch.WhatsAppGraphURL, Version: ch.WhatsAppAPIVersion,
+			Template: ch.WhatsAppTemplate, TemplateLanguage: ch.WhatsAppTemplateLang},
+		twilio.Config{AccountSID: ch.TwilioAccountSID, AuthToken: ch.TwilioAuthToken, From: ch.TwilioFrom,
+			APIURL: ch.TwilioAPIURL, PublicURL: ch.TwilioPublicURL}
+}
+
 // deliveryConfig makes a sender for every provider whose secrets are set.
 func deliveryConfig(cfg config.Config, pool *pgxpool.Pool, log *slog.Logger) delivery.Config {
 	ch := cfg.Channels
 	d := delivery.Config{Pool: pool, Log: log, WhatsAppTemplate: ch.WhatsAppTemplate, Rates: map[string]rate.Limit{}}
-	wa := whatsapp.Config{AppSecret: ch.WhatsAppAppSecret, VerifyToken: ch.WhatsAppVerifyToken, AccessToken: ch.WhatsAppAccessToken,
-		PhoneNumberID: ch.WhatsAppPhoneNumberID, GraphURL: ch.WhatsAppGraphURL, Version: ch.WhatsAppAPIVersion,
-		Template: ch.WhatsAppTemplate, TemplateLanguage: ch.WhatsAppTemplateLang}
+	wa, tw := providers(cfg)
 	if wa.Enabled() {
 		d.Senders = append(d.Senders, whatsapp.NewSender(wa, nil))
 		d.Rates[channel.WhatsAppCloud] = rate.Limit(ch.WhatsAppRate)
 	}
-	tw := twilio.Config{AccountSID: ch.TwilioAccountSID, AuthToken: ch.TwilioAuthToken, From: ch.TwilioFrom,
-		APIURL: ch.TwilioAPIURL, PublicURL: ch.TwilioPublicURL}
 	if tw.Enabled() {
 		d.Senders = append(d.Senders, twilio.NewSender(tw, nil))
 		d.Rates[channel.Twilio] = rate.Limit(ch.TwilioRate)

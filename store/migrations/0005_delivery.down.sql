@@ -4,4 +4,6 @@ ALTER TABLE messages
     DROP COLUMN provider,
     DROP COLUMN delivery_error_code,
     DROP COLUMN delivery_error,
-    DROP COLUMN delivery_updated_at;
+    DROP COLUMN delivery_updated_at,
+    DROP COLUMN kind,
+    DROP COLUMN attachment;

@@ -7,7 +7,14 @@ ALTER TABLE messages
     ADD COLUMN provider            text CHECK (provider IN ('whatsapp_cloud', 'twilio', 'api')),
     ADD COLUMN delivery_error_code text,
     ADD COLUMN delivery_error      text,
-    ADD COLUMN delivery_updated_at timestamptz;
+    ADD COLUMN delivery_updated_at timestamptz,
+    -- What the patient sent: text, media (a photo, voice note, video or file, with its caption as the
+    -- text), a location, a reaction to a message, or something the channel cannot show us. Locations
+    -- and reactions are recorded, not triaged.
+    ADD COLUMN kind                text NOT NULL DEFAULT 'text'
+        CHECK (kind IN ('text', 'media', 'location', 'reaction', 'unsupported')),
+    -- The provider's details of it: media type and id, coordinates, the message reacted to.
+    ADD COLUMN attachment          jsonb;
 
 -- The provider's ids of outbound messages are unique per provider; statuses find their message by it.
 CREATE UNIQUE INDEX messages_provider_id ON messages (provider, channel_message_id)
