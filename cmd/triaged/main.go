@@ -140,6 +140,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 	}
 	waCfg, twCfg := providers(cfg)
 	whatsapp.NewWebhook(waCfg, conversations, recordStatus, log.With("component", "whatsapp")).Register(handler)
+	twilio.NewWebhook(twCfg, conversations, recordStatus, log.With("component", "twilio")).Register(handler)
 	log.Info("channels", "whatsapp", waCfg.Enabled(), "twilio", twCfg.Enabled(), "api_callback", cfg.Channels.APICallbackURL != "")
 
 	// The nurses' console shares the server. Its event hub listens for queue changes made by any
