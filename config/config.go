@@ -63,6 +63,9 @@ type Channels struct {
 	TwilioRate            float64 // TWILIO_SEND_RATE
 	APICallbackURL        string  // TRIAGE_API_CALLBACK_URL: where messages for API patients are posted
 	APICallbackSecret     string  // TRIAGE_API_CALLBACK_SECRET: signs them
+	// ConsentKeywords (TRIAGE_CONSENT_KEYWORDS) replaces the default opt-out, opt-in and help
+	// keywords: "WORD:opt_out|opt_in|help[:language],..."; empty keeps the defaults.
+	ConsentKeywords string
 }
 
 // Console configures the nurses' web console.
@@ -183,6 +186,7 @@ func Load(getenv func(string) string) (Config, error) {
 		TwilioRate:            float64(l.intRange("TWILIO_SEND_RATE", 10, 1, 1000)),
 		APICallbackURL:        l.str("TRIAGE_API_CALLBACK_URL", ""),
 		APICallbackSecret:     l.secret("TRIAGE_API_CALLBACK_SECRET", ""),
+		ConsentKeywords:       l.str("TRIAGE_CONSENT_KEYWORDS", ""),
 	}
 	for name, v := range map[string]string{"WHATSAPP_GRAPH_URL": c.Channels.WhatsAppGraphURL, "TWILIO_API_URL": c.Channels.TwilioAPIURL,
 		"TWILIO_PUBLIC_URL": c.Channels.TwilioPublicURL, "TRIAGE_API_CALLBACK_URL": c.Channels.APICallbackURL} {

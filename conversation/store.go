@@ -224,6 +224,8 @@ type Pending struct {
 	ConversationLanguage string // "" when not yet known
 	Context              []Turn // the conversation's messages before this one, oldest first
 	Processed            bool   // an earlier run finished it: the job is being run twice
+	ContactID            string
+	OptedOut             bool // the contact wants no automated messages
 }
 
 // Turn is one earlier message of a conversation.
@@ -242,12 +244,13 @@ func (s *Store) ForProcessing(ctx context.Context, messageID string) (Pending, e
 	var lang, name *string
 	var created time.Time
 	err := s.pool.QueryRow(ctx, `
-		SELECT m.id, m.conversation_id, m.channel, m.body, c.language, k.name, m.processed_at IS NOT NULL, m.created_at
+		SELECT m.id, m.conversation_id, m.channel, m.body, c.language, k.name, m.processed_at IS NOT NULL, m.created_at,
+		       k.id, k.consent = 'opted_out'
 		FROM messages m
 		JOIN conversations c ON c.id = m.conversation_id
 		JOIN contacts k ON k.id = c.contact_id
 		WHERE m.id = $1 AND m.direction = 'inbound'`, messageID).
-		Scan(&p.MessageID, &p.ConversationID, &p.Channel, &p.Text, &lang, &name, &p.Processed, &created)
+		Scan(&p.MessageID, &p.ConversationID, &p.Channel, &p.Text, &lang, &name, &p.Processed, &created, &p.ContactID, &p.OptedOut)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Pending{}, assistant.Errorf(assistant.ENOTFOUND, "message not found")
 	}

@@ -84,6 +84,8 @@ func (w *Worker) NextRetry(job *river.Job[conversation.DeliverArgs]) time.Time {
 type outbound struct {
 	channel.Message
 	State       string
+	Author      string // bot or nurse
+	OptedOut    bool   // the contact wants no automated messages
 	Provider    string // the provider of the patient's latest message
 	LastInbound *time.Time
 }
@@ -101,6 +103,12 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[conversation.DeliverAr
 	provider := m.Provider
 	if provider == "" {
 		provider = w.defaultProvider(m.Channel)
+	}
+	if m.OptedOut && m.Author == "bot" && m.Kind != "opted_out" && m.Kind != "help" {
+		// The pipeline sends nothing to an opted-out contact; this holds if the contact opted out
+		// between the reply and its sending. The confirmation of the opt-out, and HELP, still go.
+		return w.fail(ctx, m, provider, &channel.Error{Provider: provider, Code: "opted_out", Permanent: true,
+			Message: "the patient has opted out of automated messages"})
 	}
 	sender := w.senders[provider]
 	if sender == nil {
@@ -183,12 +191,13 @@ func (w *Worker) load(ctx context.Context, id string) (outbound, error) {
 	var kind, lang, provider *string
 	err := w.cfg.Pool.QueryRow(ctx, `
 		SELECT m.id, m.conversation_id, m.channel, m.body, m.reply_kind, m.language, m.delivery_state, k.address,
+		       m.author, k.consent = 'opted_out',
 		       (SELECT i.provider FROM messages i WHERE i.conversation_id = m.conversation_id AND i.direction = 'inbound'
 		        ORDER BY i.created_at DESC LIMIT 1),
 		       (SELECT max(i.created_at) FROM messages i WHERE i.conversation_id = m.conversation_id AND i.direction = 'inbound')
 		FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id
 		WHERE m.id = $1 AND m.direction = 'outbound'`, id).
-		Scan(&m.ID, &m.ConversationID, &m.Channel, &m.Text, &kind, &lang, &m.State, &m.To, &provider, &m.LastInbound)
+		Scan(&m.ID, &m.ConversationID, &m.Channel, &m.Text, &kind, &lang, &m.State, &m.To, &m.Author, &m.OptedOut, &provider, &m.LastInbound)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return m, river.JobCancel(fmt.Errorf("delivery: no outbound message %s", id))
 	}

@@ -414,3 +414,46 @@ func TestStatusesNeverMoveBack(t *testing.T) {
 		t.Fatal("an unknown state was accepted")
 	}
 }
+
+// No automated message reaches a contact who opted out; the confirmation of the opt-out and a
+// nurse's own words still do.
+func TestOptedOutContact(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t)
+	graph := newProvider(t, answer{200, `{"messages":[{"id":"wamid.C{n}"}]}`, nil})
+	w := delivery.NewWorker(delivery.Config{Pool: s.Pool, Log: quiet, Senders: []delivery.Sender{whatsapp.NewSender(waConfig(graph.srv.URL), nil)}})
+	ctx := context.Background()
+	nurse := outbound(t, s, "whatsapp", channel.WhatsAppCloud, "+15555550150", time.Now(), "Le llamo en 5 minutos")
+	var conv string
+	if err := s.Pool.QueryRow(ctx, `SELECT conversation_id FROM messages WHERE id = $1`, nurse).Scan(&conv); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Pool.Exec(ctx, `UPDATE contacts SET consent = 'opted_out' WHERE id = (SELECT contact_id FROM conversations WHERE id = $1)`, conv); err != nil {
+		t.Fatal(err)
+	}
+	bot := func(kind string) string {
+		var id string
+		if err := s.Pool.QueryRow(ctx, `INSERT INTO messages (conversation_id, direction, channel, body, author, reply_kind, delivery_state)
+			VALUES ($1, 'outbound', 'whatsapp', $2, 'bot', $2, 'queued') RETURNING id`, conv, kind).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	holding, confirmation := bot("holding"), bot("opted_out")
+	for _, id := range []string{nurse, holding, confirmation} {
+		if err := w.Work(ctx, job(id, 1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := stateOf(t, s, holding); st.State != "failed" || st.Code != "opted_out" {
+		t.Fatalf("automated message: %+v", st)
+	}
+	for _, id := range []string{nurse, confirmation} {
+		if st := stateOf(t, s, id); st.State != "sent" {
+			t.Fatalf("%s: %+v", id, st)
+		}
+	}
+	if n := len(graph.requests()); n != 2 {
+		t.Fatalf("%d requests", n)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/clinictriage/assistant"
+	"github.com/clinictriage/assistant/consent"
 	"github.com/clinictriage/assistant/conversation"
 	"github.com/clinictriage/assistant/escalation"
 	"github.com/clinictriage/assistant/kb"
@@ -34,6 +35,7 @@ type Pipeline struct {
 	classifier    Classifier // nil: rules only
 	answerer      Answerer   // nil: no knowledge base
 	route         RouteConfig
+	keywords      *consent.Keywords
 	metrics       *metrics.Metrics
 	log           *slog.Logger
 }
@@ -50,14 +52,23 @@ type PipelineDeps struct {
 	Classifier    Classifier // optional
 	Answerer      Answerer   // optional: the knowledge base
 	Route         RouteConfig
+	Keywords      *consent.Keywords // nil: consent.DefaultKeywords
 	Metrics       *metrics.Metrics
 	Log           *slog.Logger
 }
 
 // NewPipeline returns the worker.
 func NewPipeline(d PipelineDeps) *Pipeline {
+	if d.Keywords == nil {
+		k, err := consent.NewKeywords(consent.DefaultKeywords)
+		if err != nil {
+			panic(err) // the defaults are part of the program
+		}
+		d.Keywords = k
+	}
 	return &Pipeline{pool: d.Pool, conversations: d.Conversations, escalations: d.Escalations, languages: d.Languages,
-		assessor: d.Assessor, classifier: d.Classifier, answerer: d.Answerer, route: d.Route, metrics: d.Metrics, log: d.Log}
+		assessor: d.Assessor, classifier: d.Classifier, answerer: d.Answerer, route: d.Route, keywords: d.Keywords,
+		metrics: d.Metrics, log: d.Log}
 }
 
 // Answerer is the knowledge base as the pipeline sees it.
@@ -87,6 +98,11 @@ func (p *Pipeline) Work(ctx context.Context, job *river.Job[conversation.Process
 	if strings.TrimSpace(msg.Text) == "" {
 		return p.askForWords(ctx, msg)
 	}
+	// START and its kin are keywords only for a contact who opted out: to anyone else "yes" is an
+	// answer, and is triaged.
+	if kw, ok := p.keywords.Match(msg.Text); ok && (kw.Action == consent.OptOut || (kw.Action == consent.OptIn && msg.OptedOut)) {
+		return p.consentKeyword(ctx, msg, kw)
+	}
 
 	lang := p.detectLanguage(msg)
 	in := Input{Text: msg.Text, Lang: lang.Language, Context: turns(msg.Context), ContactName: msg.ContactName}
@@ -100,7 +116,11 @@ func (p *Pipeline) Work(ctx context.Context, job *river.Job[conversation.Process
 	if err != nil {
 		return err
 	}
-	st := State{Open: open, PreviousNegative: prev == sentiment.Negative, Language: lang.Language, Script: lang.Script}
+	st := State{Open: open, PreviousNegative: prev == sentiment.Negative, Language: lang.Language, Script: lang.Script,
+		OptedOut: msg.OptedOut}
+	if kw, ok := p.keywords.Match(msg.Text); ok && kw.Action == consent.Help {
+		st.Help = true
+	}
 	route := p.route
 	route.KnowledgeBase = p.answerer != nil
 	d := Route(a, st, route)
@@ -122,6 +142,48 @@ func (p *Pipeline) Work(ctx context.Context, job *river.Job[conversation.Process
 		"language", lang.Language, "language_source", lang.Source, "urgency", a.Urgency, "intent", a.Intent,
 		"red_flags", flagNames(a.RedFlags), "distress", a.Distress, "source", a.Source, "failure", a.Failure,
 		"action", d.Action, "rerun", !done)
+	return nil
+}
+
+// consentKeyword records an opt-out or opt-in, with its history, and confirms it in the keyword's
+// language (or the conversation's). A one-word STOP holds nothing to triage.
+func (p *Pipeline) consentKeyword(ctx context.Context, msg conversation.Pending, kw consent.Keyword) error {
+	lang := conversation.Language{Code: msg.ConversationLanguage, Source: "prior"}
+	script := ""
+	if code, sc, ok := strings.Cut(kw.Lang, "-"); ok {
+		lang.Code, lang.Source, script = code, "text", sc
+	} else if kw.Lang != "" {
+		lang.Code, lang.Source = kw.Lang, "text"
+	}
+	if lang.Code == "" {
+		lang.Code, lang.Source = p.route.DefaultLanguage, "default"
+	}
+	lang.Script = script
+	state, kind := consent.OptedOut, ReplyOptedOut
+	if kw.Action == consent.OptIn {
+		state, kind = consent.OptedIn, ReplyOptedIn
+	}
+	text := ReplyText(kind, lang.Code, script, p.route.DefaultLanguage, p.route.EmergencyNumber, 0)
+	replyLang := lang.Code
+	if script != "" {
+		replyLang += "-" + script
+	}
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+		first, err := p.conversations.RecordLanguageTx(ctx, tx, msg, lang)
+		if err != nil || !first {
+			return err
+		}
+		if _, err := consent.SetTx(ctx, tx, msg.ContactID, state, kw.Word, msg.MessageID); err != nil {
+			return err
+		}
+		_, _, err = p.conversations.AddReplyTx(ctx, tx, conversation.Reply{ConversationID: msg.ConversationID, InReplyTo: msg.MessageID,
+			Channel: msg.Channel, Kind: kind, Text: text, Language: replyLang})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	p.log.InfoContext(ctx, "consent changed", "message_id", msg.MessageID, "conversation_id", msg.ConversationID, "consent", state)
 	return nil
 }
 

@@ -15,6 +15,9 @@ const (
 	ReplyNoAnswer  = "no_answer" // the bot cannot answer; the team will
 	ReplyAnswer    = "answer"    // an answer from the knowledge base (its text comes from there)
 	ReplyDescribe  = "describe"  // a photo, voice note or file without words: please say it in words
+	ReplyOptedOut  = "opted_out" // confirms an opt-out (the last automated message)
+	ReplyOptedIn   = "opted_in"  // confirms an opt-in
+	ReplyHelp      = "help"      // what the service is, the emergency number, how to stop
 )
 
 // replyTexts holds each reply in each language. {number} is the emergency number and {wait} the time
@@ -28,6 +31,9 @@ var replyTexts = map[string]map[string]string{
 		ReplyHuman:     "Thank you. A member of our team will reply within {wait}.",
 		ReplyNoAnswer:  "Thank you for your message. A member of our team will reply within {wait}.",
 		ReplyDescribe:  "Thank you. We cannot look at photos, voice notes or files here. Please describe in words what is happening. If this is an emergency, call {number} now.",
+		ReplyOptedOut:  "You will no longer receive automated messages from us. A nurse can still read what you write. In an emergency, call {number}. Send START to receive messages again.",
+		ReplyOptedIn:   "You will receive our messages again. Send STOP at any time to stop them.",
+		ReplyHelp:      "This is the clinic's messaging service: write your question or describe your symptoms, and we or a nurse will answer. In an emergency, call {number}. Send STOP to stop automated messages.",
 	},
 	"es": {
 		ReplyEmergency: "Esto podría ser una emergencia. Llame al {number} ahora o vaya a la sala de urgencias más cercana. No espere una respuesta aquí. Ya avisamos a una enfermera.",
@@ -36,6 +42,9 @@ var replyTexts = map[string]map[string]string{
 		ReplyHuman:     "Gracias. Una persona de nuestro equipo le responderá en {wait}.",
 		ReplyNoAnswer:  "Gracias por su mensaje. Una persona de nuestro equipo le responderá en {wait}.",
 		ReplyDescribe:  "Gracias. Aquí no podemos ver fotos, audios ni archivos. Por favor, describa con palabras lo que ocurre. Si es una emergencia, llame al {number} ahora.",
+		ReplyOptedOut:  "Ya no recibirá mensajes automáticos de nuestra parte. Una enfermera puede seguir leyendo lo que escriba. En una emergencia, llame al {number}. Envíe START para volver a recibirlos.",
+		ReplyOptedIn:   "Volverá a recibir nuestros mensajes. Envíe STOP en cualquier momento para dejar de recibirlos.",
+		ReplyHelp:      "Este es el servicio de mensajes de la clínica: escriba su pregunta o describa sus síntomas y le responderemos nosotros o una enfermera. En una emergencia, llame al {number}. Envíe STOP para dejar de recibir mensajes automáticos.",
 	},
 	"pt": {
 		ReplyEmergency: "Isto pode ser uma emergência. Ligue para {number} agora ou vá ao pronto-socorro mais próximo. Não espere uma resposta aqui. Uma enfermeira já foi avisada.",
@@ -44,6 +53,9 @@ var replyTexts = map[string]map[string]string{
 		ReplyHuman:     "Obrigado. Uma pessoa da nossa equipe vai responder em até {wait}.",
 		ReplyNoAnswer:  "Obrigado pela sua mensagem. Uma pessoa da nossa equipe vai responder em até {wait}.",
 		ReplyDescribe:  "Obrigado. Aqui não conseguimos ver fotos, áudios ou arquivos. Por favor, descreva com palavras o que está acontecendo. Se for uma emergência, ligue para {number} agora.",
+		ReplyOptedOut:  "Você não receberá mais mensagens automáticas nossas. Uma enfermeira ainda pode ler o que você escrever. Em caso de emergência, ligue para {number}. Envie START para voltar a recebê-las.",
+		ReplyOptedIn:   "Você voltará a receber nossas mensagens. Envie STOP a qualquer momento para pará-las.",
+		ReplyHelp:      "Este é o serviço de mensagens da clínica: escreva sua pergunta ou descreva seus sintomas, e nós ou uma enfermeira responderemos. Em caso de emergência, ligue para {number}. Envie STOP para parar as mensagens automáticas.",
 	},
 	"fr": {
 		ReplyEmergency: "Il peut s'agir d'une urgence. Appelez le {number} maintenant ou rendez-vous aux urgences les plus proches. N'attendez pas de réponse ici. Une infirmière a été prévenue.",
@@ -52,6 +64,9 @@ var replyTexts = map[string]map[string]string{
 		ReplyHuman:     "Merci. Une personne de notre équipe vous répondra d'ici {wait}.",
 		ReplyNoAnswer:  "Merci pour votre message. Une personne de notre équipe vous répondra d'ici {wait}.",
 		ReplyDescribe:  "Merci. Nous ne pouvons pas consulter de photos, de messages vocaux ni de fichiers ici. Décrivez par écrit ce qui se passe, s'il vous plaît. En cas d'urgence, appelez le {number} maintenant.",
+		ReplyOptedOut:  "Vous ne recevrez plus de messages automatiques de notre part. Une infirmière peut toujours lire ce que vous écrivez. En cas d'urgence, appelez le {number}. Envoyez START pour les recevoir à nouveau.",
+		ReplyOptedIn:   "Vous recevrez de nouveau nos messages. Envoyez STOP à tout moment pour les arrêter.",
+		ReplyHelp:      "Ceci est le service de messagerie de la clinique : écrivez votre question ou décrivez vos symptômes, et nous ou une infirmière vous répondrons. En cas d'urgence, appelez le {number}. Envoyez STOP pour ne plus recevoir de messages automatiques.",
 	},
 	"de": {
 		ReplyEmergency: "Das könnte ein Notfall sein. Rufen Sie jetzt die {number} an oder gehen Sie in die nächste Notaufnahme. Warten Sie nicht auf eine Antwort hier. Eine Pflegekraft ist informiert.",
@@ -60,6 +75,9 @@ var replyTexts = map[string]map[string]string{
 		ReplyHuman:     "Danke. Jemand aus unserem Team antwortet Ihnen innerhalb von {wait}.",
 		ReplyNoAnswer:  "Danke für Ihre Nachricht. Jemand aus unserem Team antwortet Ihnen innerhalb von {wait}.",
 		ReplyDescribe:  "Danke. Fotos, Sprachnachrichten und Dateien können wir hier nicht ansehen. Bitte beschreiben Sie in Worten, was los ist. Im Notfall rufen Sie jetzt die {number} an.",
+		ReplyOptedOut:  "Sie erhalten keine automatischen Nachrichten mehr von uns. Eine Pflegekraft kann weiterhin lesen, was Sie schreiben. Im Notfall rufen Sie die {number} an. Senden Sie START, um wieder Nachrichten zu erhalten.",
+		ReplyOptedIn:   "Sie erhalten wieder Nachrichten von uns. Senden Sie jederzeit STOP, um sie abzubestellen.",
+		ReplyHelp:      "Dies ist der Nachrichtendienst der Praxis: Schreiben Sie Ihre Frage oder beschreiben Sie Ihre Beschwerden, dann antworten wir oder eine Pflegekraft. Im Notfall rufen Sie die {number} an. Senden Sie STOP, um keine automatischen Nachrichten mehr zu erhalten.",
 	},
 	"hi": {
 		ReplyEmergency: "यह आपातकाल हो सकता है। अभी {number} पर कॉल करें या सबसे नज़दीकी इमरजेंसी विभाग जाएँ। यहाँ जवाब का इंतज़ार न करें। नर्स को सूचित कर दिया गया है।",
@@ -68,6 +86,9 @@ var replyTexts = map[string]map[string]string{
 		ReplyHuman:     "धन्यवाद। हमारी टीम का कोई सदस्य {wait} के अंदर जवाब देगा।",
 		ReplyNoAnswer:  "आपके संदेश के लिए धन्यवाद। हमारी टीम का कोई सदस्य {wait} के अंदर जवाब देगा।",
 		ReplyDescribe:  "धन्यवाद। हम यहाँ फ़ोटो, वॉइस मैसेज या फ़ाइलें नहीं देख सकते। कृपया शब्दों में बताएँ कि क्या हो रहा है। आपातकाल हो तो अभी {number} पर कॉल करें।",
+		ReplyOptedOut:  "अब आपको हमारी ओर से स्वचालित संदेश नहीं मिलेंगे। एक नर्स अब भी आपका लिखा पढ़ सकती है। आपातकाल में {number} पर कॉल करें। फिर से संदेश पाने के लिए START भेजें।",
+		ReplyOptedIn:   "आपको हमारे संदेश फिर से मिलेंगे। इन्हें रोकने के लिए कभी भी STOP भेजें।",
+		ReplyHelp:      "यह क्लिनिक की संदेश सेवा है: अपना सवाल लिखें या अपने लक्षण बताएँ, हम या कोई नर्स जवाब देगी। आपातकाल में {number} पर कॉल करें। स्वचालित संदेश रोकने के लिए STOP भेजें।",
 	},
 	"hi-Latn": {
 		ReplyEmergency: "Yeh emergency ho sakti hai. Abhi {number} par call karein ya sabse nazdeeki emergency mein jaayein. Yahan jawab ka intezaar na karein. Nurse ko bata diya gaya hai.",
@@ -76,6 +97,9 @@ var replyTexts = map[string]map[string]string{
 		ReplyHuman:     "Dhanyavaad. Hamari team ka koi sadasya {wait} ke andar jawab dega.",
 		ReplyNoAnswer:  "Aapke message ke liye dhanyavaad. Hamari team ka koi sadasya {wait} ke andar jawab dega.",
 		ReplyDescribe:  "Dhanyavaad. Hum yahan photo, voice message ya file nahin dekh sakte. Kripya shabdon mein batayein ki kya ho raha hai. Emergency ho to abhi {number} par call karein.",
+		ReplyOptedOut:  "Ab aapko hamari taraf se automatic message nahin milenge. Ek nurse ab bhi aapka likha padh sakti hai. Emergency mein {number} par call karein. Phir se message paane ke liye START bhejein.",
+		ReplyOptedIn:   "Aapko hamare message phir se milenge. Inhe rokne ke liye kabhi bhi STOP bhejein.",
+		ReplyHelp:      "Yeh clinic ki message seva hai: apna sawaal likhein ya apne lakshan batayein, hum ya koi nurse jawab degi. Emergency mein {number} par call karein. Automatic message rokne ke liye STOP bhejein.",
 	},
 	"ar": {
 		ReplyEmergency: "قد تكون هذه حالة طارئة. اتصل بالرقم {number} الآن أو توجّه إلى أقرب قسم طوارئ. لا تنتظر الرد هنا. تم إبلاغ الممرضة.",
@@ -84,6 +108,9 @@ var replyTexts = map[string]map[string]string{
 		ReplyHuman:     "شكراً. سيردّ عليك أحد أفراد فريقنا خلال {wait}.",
 		ReplyNoAnswer:  "شكراً لرسالتك. سيردّ عليك أحد أفراد فريقنا خلال {wait}.",
 		ReplyDescribe:  "شكراً. لا يمكننا الاطلاع على الصور أو الرسائل الصوتية أو الملفات هنا. يرجى وصف ما يحدث بالكلمات. إذا كانت حالة طارئة، اتصل بالرقم {number} الآن.",
+		ReplyOptedOut:  "لن تصلك بعد الآن رسائل آلية منا. لا يزال بإمكان الممرضة قراءة ما تكتبه. في حالة الطوارئ، اتصل بالرقم {number}. أرسل START لتلقي الرسائل مجدداً.",
+		ReplyOptedIn:   "ستصلك رسائلنا مجدداً. أرسل STOP في أي وقت لإيقافها.",
+		ReplyHelp:      "هذه خدمة الرسائل في العيادة: اكتب سؤالك أو صف أعراضك، وسنرد عليك نحن أو إحدى الممرضات. في حالة الطوارئ، اتصل بالرقم {number}. أرسل STOP لإيقاف الرسائل الآلية.",
 	},
 }
 

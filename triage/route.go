@@ -33,6 +33,8 @@ type State struct {
 	PreviousNegative bool                   // the patient's previous message read negative
 	Language         string                 // the message's language
 	Script           string
+	OptedOut         bool // the contact wants no automated messages
+	Help             bool // the message is a help keyword (HELP, AYUDA, ...)
 }
 
 // Decision is what happens to a message.
@@ -78,11 +80,38 @@ func Route(a Assessment, st State, cfg RouteConfig) Decision {
 		d.Reasons = append(d.Reasons, reason("urgency:"+string(a.Urgency)))
 	}
 
+	if st.Help {
+		// A one-word HELP may be a call for help as much as a question about the service: the patient
+		// gets the service's help (with the emergency number) and a person looks at it.
+		d.Escalate, d.Level = true, Max(a.Urgency, Routine)
+		d.Reasons = append(d.Reasons, reason("help_keyword"))
+	}
 	if st.Open.Owned() {
 		d.Action = ActionNurse
 		return d
 	}
 	reply := func(kind string) *Reply { return botReply(kind, d.Level, st, cfg) }
+	if st.OptedOut {
+		// No automated message to a contact who opted out, whatever the message says; the nurses see
+		// everything they write, and why the bot was silent.
+		if !acknowledgement(a) || d.Escalate {
+			d.Action, d.Escalate, d.Level = ActionEscalate, true, Max(a.Urgency, Routine)
+			d.Reasons = append(d.Reasons, reason("opted_out"))
+		} else {
+			d.Action = ActionAcknowledge
+		}
+		if a.Urgency == Emergency {
+			d.Action = ActionEmergency
+		}
+		if st.Help {
+			d.Reply = reply(ReplyHelp) // HELP is answered even after STOP, as carriers require
+		}
+		return d
+	}
+	if st.Help && a.Urgency.Rank() < Urgent.Rank() {
+		d.Action, d.Reply = ActionEscalate, reply(ReplyHelp)
+		return d
+	}
 
 	switch {
 	case a.Urgency == Emergency:
@@ -241,6 +270,10 @@ func ReasonText(code string) string {
 		return "The model was unavailable; the rules alone could not clear the message."
 	case "negative_trend":
 		return "Negative messages in a row."
+	case "opted_out":
+		return "The patient has opted out of automated messages: the assistant sent nothing. Reply yourself if needed."
+	case "help_keyword":
+		return "The patient sent a one-word HELP: they were sent the service's help, and may need a person."
 	}
 	return strings.ReplaceAll(code, "_", " ")
 }

@@ -30,6 +30,7 @@ import (
 	"github.com/clinictriage/assistant/channel/twilio"
 	"github.com/clinictriage/assistant/channel/whatsapp"
 	"github.com/clinictriage/assistant/config"
+	"github.com/clinictriage/assistant/consent"
 	"github.com/clinictriage/assistant/conversation"
 	"github.com/clinictriage/assistant/delivery"
 	"github.com/clinictriage/assistant/escalation"
@@ -117,8 +118,13 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 	escalations := escalation.NewStore(pool, escalation.SLA{
 		Emergency: cfg.SLAEmergency, Urgent: cfg.SLAUrgent, Soon: cfg.SLASoon, Routine: cfg.SLARoutine,
 	})
+	keywords, err := consentKeywords(cfg)
+	if err != nil {
+		return err
+	}
 	river.AddWorker(workers, triage.NewPipeline(triage.PipelineDeps{
-		Pool: pool, Conversations: conversations, Escalations: escalations, Languages: languages,
+		Keywords: keywords,
+		Pool:     pool, Conversations: conversations, Escalations: escalations, Languages: languages,
 		Assessor: assessor, Classifier: classifier, Answerer: responder, Metrics: m, Log: log.With("component", "pipeline"),
 		Route: triage.RouteConfig{EmergencyNumber: cfg.EmergencyNumber, SLA: escalations.SLA(), DefaultLanguage: cfg.DefaultLanguage},
 	}))
@@ -212,6 +218,22 @@ func shutdown(timeout time.Duration, srv *http.Server, jobs *river.Client[pgx.Tx
 	}
 	log.Info("stopped")
 	return errors.Join(errs...)
+}
+
+// consentKeywords reads TRIAGE_CONSENT_KEYWORDS, or the defaults.
+func consentKeywords(cfg config.Config) (*consent.Keywords, error) {
+	list := consent.DefaultKeywords
+	if cfg.Channels.ConsentKeywords != "" {
+		var err error
+		if list, err = consent.ParseKeywords(cfg.Channels.ConsentKeywords); err != nil {
+			return nil, fmt.Errorf("TRIAGE_CONSENT_KEYWORDS: %w", err)
+		}
+	}
+	k, err := consent.NewKeywords(list)
+	if err != nil {
+		return nil, fmt.Errorf("TRIAGE_CONSENT_KEYWORDS: %w", err)
+	}
+	return k, nil
 }
 
 // providers reads the providers' configuration.

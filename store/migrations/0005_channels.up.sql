@@ -1,5 +1,6 @@
--- Outbound delivery: which provider carried a message, what it answered, and the statuses it reported
--- afterwards (each once, in whatever order they came).
+-- Channels: which provider carried a message, what kind of message it was, what the provider answered
+-- when we sent one and the statuses it reported afterwards (each once, in whatever order they came),
+-- and each contact's consent to automated messages.
 
 ALTER TABLE messages
     -- whatsapp_cloud, twilio or api: for inbound messages the provider they came through, which is the
@@ -30,3 +31,18 @@ CREATE TABLE delivery_statuses (
     received_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (provider, provider_id, status)
 );
+
+-- Consent to automated messages: the contact's state now, and every change with the word that made it.
+ALTER TABLE contacts
+    ADD COLUMN consent            text NOT NULL DEFAULT 'opted_in' CHECK (consent IN ('opted_in', 'opted_out')),
+    ADD COLUMN consent_changed_at timestamptz;
+
+CREATE TABLE consent_events (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    contact_id uuid NOT NULL REFERENCES contacts (id),
+    state      text NOT NULL CHECK (state IN ('opted_in', 'opted_out')),
+    keyword    text NOT NULL,
+    message_id uuid REFERENCES messages (id),
+    at         timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX consent_events_contact ON consent_events (contact_id, at);

@@ -1,3 +1,5 @@
+DROP TABLE consent_events;
+ALTER TABLE contacts DROP COLUMN consent, DROP COLUMN consent_changed_at;
 DROP TABLE delivery_statuses;
 DROP INDEX messages_provider_id;
 ALTER TABLE messages
