@@ -32,11 +32,12 @@ test: db ## vet, then every test with the race detector, against the real databa
 	TEST_DATABASE_URL='$(TEST_DB_URL)' TRIAGE_SHARED_DIR='$(abspath $(SHARED))' TRIAGE_ARTIFACTS_DIR='$(abspath artifacts)' \
 		go test -race -count=1 -timeout 8m ./...
 
-bench: db build ## language detection, ingest throughput, latency and memory; knowledge base at 100,000 chunks; console queue and live updates
+bench: db build ## language detection, ingest throughput, latency and memory; knowledge base at 100,000 chunks; console queue and live updates; webhooks
 	TRIAGE_SHARED_DIR='$(abspath $(SHARED))' go test -run '^$$' -bench . -benchmem ./triage/
 	TEST_DATABASE_URL='$(TEST_DB_URL)' go run ./cmd/triagebench --server bin/triaged --gold $(SHARED)/gold/triage-dev.jsonl
 	TEST_DATABASE_URL='$(TEST_DB_URL)' go run ./cmd/kbbench --data $(SHARED)/datasets
 	TEST_DATABASE_URL='$(TEST_DB_URL)' go run ./cmd/consolebench --server bin/triaged
+	TEST_DATABASE_URL='$(TEST_DB_URL)' go run ./cmd/channelbench --server bin/triaged
 
 eval: db ## triage and language metrics, and knowledge-base retrieval (in a scratch schema), on the gold sets
 	go run ./cmd/triagectl eval triage --gold $(SHARED)/gold/triage-dev.jsonl
