@@ -131,7 +131,9 @@ func newFixture(t *testing.T, c whatsapp.Config) *fixture {
 		}
 		c.String(assistant.HTTPStatus(err), assistant.ErrorMessage(err))
 	}
-	rec := func(ctx context.Context, st channel.Status) (bool, error) { return delivery.RecordStatus(ctx, s.Pool, st) }
+	rec := func(ctx context.Context, st channel.Status) (bool, error) {
+		return delivery.RecordStatus(ctx, s.Pool, st)
+	}
 	whatsapp.NewWebhook(c, conversation.NewStore(s.Pool, jobs), rec, slog.New(slog.NewTextHandler(io.Discard, nil))).Register(e)
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
