@@ -140,6 +140,7 @@ type Contact struct {
 	ID      string  `json:"id"`
 	Address string  `json:"address"`
 	Name    *string `json:"name"`
+	Consent string  `json:"consent"` // opted_in or opted_out (of automated messages)
 }
 
 // Message is one message in a conversation, in or out.
@@ -165,6 +166,9 @@ type Message struct {
 	// DeliveryError says why an outbound message was not sent (or is being retried).
 	DeliveryError *string `json:"delivery_error,omitempty"`
 	Provider      *string `json:"provider,omitempty"`
+	// Kind is text, media, location, reaction or unsupported; Attachment the provider's details.
+	Kind       string         `json:"kind"`
+	Attachment map[string]any `json:"attachment,omitempty"`
 	// KBChunkIDs are the knowledge-base passages a bot answer cites.
 	KBChunkIDs []int64 `json:"kb_chunk_ids,omitempty"`
 }
@@ -179,10 +183,10 @@ func (s *Store) Get(ctx context.Context, id string) (*Conversation, error) {
 	c := &Conversation{Messages: []Message{}}
 	err := s.pool.QueryRow(ctx, `
 		SELECT c.id, c.channel, c.status, c.language, c.language_confidence, c.created_at, c.last_message_at,
-		       k.id, k.address, k.name
+		       k.id, k.address, k.name, k.consent
 		FROM conversations c JOIN contacts k ON k.id = c.contact_id
 		WHERE c.id = $1`, uid).Scan(&c.ID, &c.Channel, &c.Status, &c.Language, &c.LanguageConfidence,
-		&c.CreatedAt, &c.LastMessageAt, &c.Contact.ID, &c.Contact.Address, &c.Contact.Name)
+		&c.CreatedAt, &c.LastMessageAt, &c.Contact.ID, &c.Contact.Address, &c.Contact.Name, &c.Contact.Consent)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, assistant.Errorf(assistant.ENOTFOUND, "conversation not found")
 	}
@@ -194,7 +198,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Conversation, error) {
 		       m.language, m.language_confidence, m.language_source, m.script, m.processed_at,
 		       m.author, m.reply_kind, m.in_reply_to, m.delivery_state, m.kb_chunk_ids, u.email,
 		       CASE WHEN m.delivery_error IS NULL THEN NULL ELSE coalesce(m.delivery_error_code || ': ', '') || m.delivery_error END,
-		       m.provider
+		       m.provider, m.kind, m.attachment
 		FROM messages m LEFT JOIN users u ON u.id = m.author_id
 		WHERE m.conversation_id = $1
 		ORDER BY m.created_at, m.id`, uid)
@@ -205,7 +209,7 @@ func (s *Store) Get(ctx context.Context, id string) (*Conversation, error) {
 		var m Message
 		err := row.Scan(&m.ID, &m.Direction, &m.Channel, &m.ChannelMessageID, &m.Text, &m.SentAt,
 			&m.ReceivedAt, &m.Language, &m.LanguageConfidence, &m.LanguageSource, &m.Script, &m.ProcessedAt,
-			&m.Author, &m.ReplyKind, &m.InReplyTo, &m.DeliveryState, &m.KBChunkIDs, &m.AuthorEmail, &m.DeliveryError, &m.Provider)
+			&m.Author, &m.ReplyKind, &m.InReplyTo, &m.DeliveryState, &m.KBChunkIDs, &m.AuthorEmail, &m.DeliveryError, &m.Provider, &m.Kind, &m.Attachment)
 		return m, err
 	})
 	if err != nil {

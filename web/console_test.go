@@ -424,3 +424,29 @@ func TestLiveEventsAcrossProcesses(t *testing.T) {
 		t.Fatalf("refreshed rows do not show the claim")
 	}
 }
+
+// What channels add shows on the conversation: a photo without words, a reply the provider refused
+// and why, and that the patient opted out of automated messages.
+func TestConversationShowsChannelDetails(t *testing.T) {
+	t.Parallel()
+	c := newConsole(t)
+	conv, _, _ := c.patient("Rui", "pt", "soon", "tenho uma mancha na pele", "", "Skin")
+	ctx := context.Background()
+	for _, q := range []string{
+		`INSERT INTO messages (conversation_id, direction, channel, body, kind, attachment, processed_at)
+		 VALUES ($1, 'inbound', 'whatsapp', '', 'media', '{"type": "image", "media_id": "m1"}', now())`,
+		`INSERT INTO messages (conversation_id, direction, channel, body, author, reply_kind, delivery_state, delivery_error_code, delivery_error)
+		 VALUES ($1, 'outbound', 'whatsapp', 'Olá', 'bot', 'holding', 'failed', '131047', 'more than 24 hours since the last message')`,
+		`UPDATE contacts SET consent = 'opted_out' WHERE id = (SELECT contact_id FROM conversations WHERE id = $1)`,
+	} {
+		if _, err := c.schema.Pool.Exec(ctx, q, conv); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, page := c.as("ana@clinic.example").get("/console/conversations/" + conv)
+	for _, want := range []string{"Sent a photo, not shown here", "Not delivered: 131047: more than 24 hours", "opted out of automated messages"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("conversation lacks %q", want)
+		}
+	}
+}

@@ -35,6 +35,7 @@ var funcs = template.FuncMap{
 	"humanize":   func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 	"langName":   langName,
 	"noteLabel":  func(kind string) string { return noteLabels[kind] },
+	"attachment": attachmentText,
 	"deref": func(s *string) string {
 		if s == nil {
 			return ""
@@ -219,6 +220,45 @@ func highlight(text string, spans []span) []segment {
 		out = append(out, segment{Text: text[pos:]})
 	}
 	return out
+}
+
+// attachmentText says in words what a message without (only) words was.
+func attachmentText(kind string, att map[string]any) string {
+	str := func(k string) string { s, _ := att[k].(string); return s }
+	switch kind {
+	case "media":
+		t := str("type") // WhatsApp's type, or Twilio's content type
+		what := "a file"
+		switch {
+		case strings.HasPrefix(t, "image"):
+			what = "a photo"
+		case strings.HasPrefix(t, "audio"):
+			what = "a voice message"
+		case strings.HasPrefix(t, "video"):
+			what = "a video"
+		case t == "sticker":
+			what = "a sticker"
+		case t == "document", strings.HasPrefix(t, "application"):
+			what = "a document"
+		}
+		if f := str("filename"); f != "" {
+			what += " (" + f + ")"
+		}
+		return "Sent " + what + ", not shown here"
+	case "location":
+		lat, _ := att["latitude"].(float64)
+		lon, _ := att["longitude"].(float64)
+		place := strings.TrimSpace(strings.Join([]string{str("name"), str("address")}, " "))
+		return fmt.Sprintf("Shared a location: %s (%.5f, %.5f)", place, lat, lon)
+	case "reaction":
+		if removed, _ := att["removed"].(bool); removed {
+			return "Removed a reaction"
+		}
+		return "Reacted to a message"
+	case "unsupported":
+		return "Sent something this channel cannot show (the patient was asked to write it in words)"
+	}
+	return ""
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
