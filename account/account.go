@@ -64,6 +64,8 @@ const (
 	LockFor     = 15 * time.Minute
 	SessionTTL  = 12 * time.Hour
 	MinPassword = 12
+	// attemptHold is how long one attempt holds the account while its password is checked.
+	attemptHold = 5 * time.Second
 )
 
 // Store keeps users and sessions.
@@ -184,21 +186,28 @@ func (s *Store) Login(ctx context.Context, email, password, ip string) (LoginRes
 	now := s.now()
 	var hash string
 	var failures int
-	var locked *time.Time
-	err = s.pool.QueryRow(ctx, `SELECT `+userColumns+`, password_hash, failed_logins, locked_until FROM users WHERE email = $1`, email).
-		Scan(&res.User.ID, &res.User.Email, &res.User.Role, &res.User.CreatedAt, &res.User.LastLoginAt, &res.User.DisabledAt, &hash, &failures, &locked)
+	// Take the attempt: the account is held for the length of the check, so attempts sent at once
+	// queue up (the others are refused as waiting) instead of each getting a free guess.
+	err = s.pool.QueryRow(ctx, `UPDATE users SET locked_until = $2 WHERE email = $1 AND (locked_until IS NULL OR locked_until <= $3)
+		RETURNING `+userColumns+`, password_hash, failed_logins`, email, now.Add(attemptHold), now).
+		Scan(&res.User.ID, &res.User.Email, &res.User.Role, &res.User.CreatedAt, &res.User.LastLoginAt, &res.User.DisabledAt, &hash, &failures)
 	if errors.Is(err, pgx.ErrNoRows) {
-		s.hasher.Compare(password, dummyHash)
+		var locked time.Time
+		err = s.pool.QueryRow(ctx, `SELECT id, locked_until FROM users WHERE email = $1`, email).Scan(&res.User.ID, &locked)
+		if errors.Is(err, pgx.ErrNoRows) {
+			s.hasher.Compare(password, dummyHash)
+			return LoginResult{}, ErrBadLogin
+		}
+		if err != nil {
+			return res, store.Classify("account: login", err)
+		}
+		res.Known, res.Locked, res.RetryAt = true, true, locked
 		return res, ErrBadLogin
 	}
 	if err != nil {
 		return res, store.Classify("account: login", err)
 	}
 	res.Known = true
-	if locked != nil && now.Before(*locked) {
-		res.Locked, res.RetryAt = true, *locked
-		return res, ErrBadLogin
-	}
 	if res.User.DisabledAt != nil || !s.hasher.Compare(password, hash) {
 		failures++
 		until := now.Add(backoff(failures))

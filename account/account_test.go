@@ -2,7 +2,9 @@ package account
 
 import (
 	"context"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -126,5 +128,39 @@ func TestHasher(t *testing.T) {
 	}
 	if !Allows(RoleAdmin, RoleLead) || !Allows(RoleLead, RoleNurse) || Allows(RoleNurse, RoleLead) || Allows("guest", RoleNurse) {
 		t.Fatal("role order")
+	}
+}
+
+// Guesses sent at once do not each get checked: one attempt holds the account, the others are
+// refused unchecked as waiting.
+func TestConcurrentGuessesQueue(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	ctx := context.Background()
+	if _, err := s.Create(ctx, "cara@clinic.example", RoleNurse, "correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	results := make(chan LoginResult, 10)
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Go(func() {
+			res, _ := s.Login(ctx, "cara@clinic.example", "guess number "+strconv.Itoa(i), "192.0.2.9")
+			results <- res
+		})
+	}
+	wg.Wait()
+	close(results)
+	checked := 0
+	for r := range results {
+		if !r.Locked {
+			checked++
+		}
+	}
+	var failures int
+	if err := s.pool.QueryRow(ctx, `SELECT failed_logins FROM users WHERE email = 'cara@clinic.example'`).Scan(&failures); err != nil {
+		t.Fatal(err)
+	}
+	if checked != 1 || failures != 1 {
+		t.Fatalf("%d guesses checked, %d failures recorded; want 1 and 1", checked, failures)
 	}
 }

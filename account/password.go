@@ -22,8 +22,14 @@ type Hasher struct {
 // about 50 ms a login on this class of machine.
 var DefaultHasher = Hasher{Time: 2, Memory: 64 * 1024, Threads: 2}
 
+// hashing bounds the argon2id computations running at once: each takes its memory (64 MiB by
+// default), and a flood of logins must not take the server's memory with it.
+var hashing = make(chan struct{}, 4)
+
 // Hash returns the PHC string of password with a random salt.
 func (h Hasher) Hash(password string) (string, error) {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", fmt.Errorf("account: salt: %w", err)
@@ -56,6 +62,8 @@ func (Hasher) Compare(password, encoded string) bool {
 	if err != nil || len(want) == 0 {
 		return false
 	}
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
 	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }

@@ -90,20 +90,45 @@ type outbound struct {
 	LastInbound *time.Time
 }
 
+// MaxAge is how long a message is tried: past it, a temporary failure is recorded as final (River's
+// snoozes for a provider's Retry-After do not count as attempts).
+const MaxAge = 2 * time.Hour
+
 // Work sends one message. Errors returned make River try again; a permanent refusal, a disabled
-// channel or a closed window is recorded on the message and ends the job.
+// channel or a closed window is recorded on the message and ends the job, and so is any failure on
+// the last attempt, so that no message stays "queued" for ever.
 func (w *Worker) Work(ctx context.Context, job *river.Job[conversation.DeliverArgs]) error {
 	m, err := w.load(ctx, job.Args.MessageID)
 	if err != nil {
 		return err
 	}
+	err = w.deliver(ctx, job, m)
+	final := job.Attempt >= job.MaxAttempts || time.Since(job.CreatedAt) > MaxAge
+	var snooze *river.JobSnoozeError
+	if err == nil || !final || errors.As(err, &snooze) || ctx.Err() != nil {
+		return err
+	}
+	perr, ok := errors.AsType[*channel.Error](err)
+	if !ok {
+		perr = &channel.Error{Code: "error", Message: "delivery failed: " + err.Error(), Permanent: true}
+	}
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return w.fail(wctx, m, w.providerOf(m), perr)
+}
+
+func (w *Worker) providerOf(m outbound) string {
+	if m.Provider != "" {
+		return m.Provider
+	}
+	return w.defaultProvider(m.Channel)
+}
+
+func (w *Worker) deliver(ctx context.Context, job *river.Job[conversation.DeliverArgs], m outbound) error {
 	if m.State != "queued" {
 		return nil // sent by an earlier run of this job
 	}
-	provider := m.Provider
-	if provider == "" {
-		provider = w.defaultProvider(m.Channel)
-	}
+	provider := w.providerOf(m)
 	if m.OptedOut && m.Author == "bot" && m.Kind != "opted_out" && m.Kind != "help" {
 		// The pipeline sends nothing to an opted-out contact; this holds if the contact opted out
 		// between the reply and its sending. The confirmation of the opt-out, and HELP, still go.
@@ -119,13 +144,11 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[conversation.DeliverAr
 		return w.fail(ctx, m, provider, &channel.Error{Provider: provider, Code: "channel_disabled", Permanent: true,
 			Message: "the " + provider + " channel is not configured on this server: the message was not sent"})
 	}
+	if err := w.wait(ctx, provider); err != nil {
+		return err
+	}
 	if m.Channel == "whatsapp" && (m.LastInbound == nil || w.cfg.Now().Sub(*m.LastInbound) > Window) {
 		return w.windowClosed(ctx, m, provider, sender)
-	}
-	if l := w.limiters[provider]; l != nil {
-		if err := l.Wait(ctx); err != nil {
-			return err
-		}
 	}
 	id, err := sender.Send(ctx, m.Message)
 	if err == nil {
@@ -137,7 +160,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[conversation.DeliverAr
 	}
 	w.cfg.Log.WarnContext(ctx, "delivery refused", "provider", provider, "code", perr.Code, "status", perr.Status,
 		"permanent", perr.Permanent, "attempt", job.Attempt, "message_id", m.ID)
-	if perr.Permanent || job.Attempt >= job.MaxAttempts {
+	if perr.Permanent {
 		return w.fail(ctx, m, provider, perr)
 	}
 	if err := w.note(ctx, m.ID, perr); err != nil {
@@ -147,6 +170,14 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[conversation.DeliverAr
 		return river.JobSnooze(min(perr.RetryAfter, 10*time.Minute))
 	}
 	return perr
+}
+
+// wait takes the provider's sending rate (the number's throughput).
+func (w *Worker) wait(ctx context.Context, provider string) error {
+	if l := w.limiters[provider]; l != nil {
+		return l.Wait(ctx)
+	}
+	return nil
 }
 
 // windowClosed handles a WhatsApp message after the 24-hour window: the message is not sent (the
@@ -219,6 +250,24 @@ func (w *Worker) load(ctx context.Context, id string) (outbound, error) {
 // markSent records the provider's acceptance, then applies any status that reached us before it (a
 // provider can report on a message faster than we record its id).
 func (w *Worker) markSent(ctx context.Context, m outbound, provider, providerID string) error {
+	// The message is out: recording it must not fail on the job's deadline, and is tried a few times,
+	// because a retry of the job would send it again (delivery is at least once, never at most once:
+	// a repeated message is better than a lost one).
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	var err error
+	for try := range 4 {
+		if try > 0 {
+			time.Sleep(time.Duration(try) * 500 * time.Millisecond)
+		}
+		if err = w.recordSentOnce(ctx, m, provider, providerID); err == nil || !store.IsUnavailable(err) {
+			break
+		}
+	}
+	return store.Classify("delivery: sent", err)
+}
+
+func (w *Worker) recordSentOnce(ctx context.Context, m outbound, provider, providerID string) error {
 	err := w.recordSent(ctx, m, provider, providerID)
 	if pgErr, ok := errors.AsType[*pgconn.PgError](err); ok && pgErr.Code == "23505" {
 		// The provider gave an id it gave before. The message went out, and trying again would send it
@@ -226,7 +275,7 @@ func (w *Worker) markSent(ctx context.Context, m outbound, provider, providerID 
 		w.cfg.Log.ErrorContext(ctx, "provider reused a message id", "provider", provider, "message_id", m.ID)
 		err = w.recordSent(ctx, m, provider, "")
 	}
-	return store.Classify("delivery: sent", err)
+	return err
 }
 
 func (w *Worker) recordSent(ctx context.Context, m outbound, provider, providerID string) error {
@@ -237,9 +286,19 @@ func (w *Worker) recordSent(ctx context.Context, m outbound, provider, providerI
 		if err != nil || providerID == "" {
 			return err
 		}
+		if err := lockStatus(ctx, tx, provider, providerID); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, applyEarlierSQL, provider, providerID)
 		return err
 	})
+}
+
+// lockStatus serialises, per provider id, recording a message's id with recording its statuses:
+// otherwise each could miss the other's uncommitted row, and a status that came first would be lost.
+func lockStatus(ctx context.Context, tx pgx.Tx, provider, providerID string) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext($1 || ':' || $2))`, provider, providerID)
+	return err
 }
 
 func (w *Worker) fail(ctx context.Context, m outbound, provider string, e *channel.Error) error {
@@ -261,8 +320,9 @@ const rankSQL = `array_position(ARRAY['queued', 'sent', 'failed', 'delivered', '
 // applyEarlierSQL moves a message to the furthest state its recorded statuses reached.
 var applyEarlierSQL = fmt.Sprintf(`
 	UPDATE messages m SET delivery_state = s.status, delivery_error_code = coalesce(s.error_code, m.delivery_error_code),
+	       delivery_error = CASE WHEN s.status = 'failed' THEN coalesce(s.error, 'the provider reported the message failed') ELSE m.delivery_error END,
 	       delivery_updated_at = now()
-	FROM (SELECT status, error_code FROM delivery_statuses WHERE provider = $1 AND provider_id = $2
+	FROM (SELECT status, error_code, error FROM delivery_statuses WHERE provider = $1 AND provider_id = $2
 	      ORDER BY %s DESC LIMIT 1) s
 	WHERE m.provider = $1 AND m.channel_message_id = $2 AND m.direction = 'outbound' AND %s < %s`,
 	fmt.Sprintf(rankSQL, "status"), fmt.Sprintf(rankSQL, "m.delivery_state"), fmt.Sprintf(rankSQL, "s.status"))
@@ -279,21 +339,17 @@ func RecordStatus(ctx context.Context, pool *pgxpool.Pool, st channel.Status) (b
 	}
 	var fresh bool
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO delivery_statuses (provider, provider_id, status, error_code, at)
-			VALUES ($1, $2, $3, nullif($4, ''), $5) ON CONFLICT DO NOTHING`, st.Provider, st.ProviderID, st.State, st.ErrorCode, st.At)
+		if err := lockStatus(ctx, tx, st.Provider, st.ProviderID); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO delivery_statuses (provider, provider_id, status, error_code, error, at)
+			VALUES ($1, $2, $3, nullif($4, ''), nullif($5, ''), $6) ON CONFLICT DO NOTHING`, st.Provider, st.ProviderID, st.State, st.ErrorCode, st.Error, st.At)
 		if err != nil {
 			return err
 		}
 		fresh = tag.RowsAffected() == 1
 		if !fresh {
 			return nil
-		}
-		if st.State == "failed" {
-			_, err = tx.Exec(ctx, `UPDATE messages SET delivery_error = nullif($3, '') WHERE provider = $1 AND channel_message_id = $2
-				AND direction = 'outbound' AND delivery_state IN ('queued', 'sent')`, st.Provider, st.ProviderID, st.Error)
-			if err != nil {
-				return err
-			}
 		}
 		_, err = tx.Exec(ctx, applyEarlierSQL, st.Provider, st.ProviderID)
 		return err

@@ -101,7 +101,7 @@ func outbound(t *testing.T, s *storetest.Schema, ch, prov, address string, lastI
 }
 
 func job(id string, attempt int) *river.Job[conversation.DeliverArgs] {
-	return &river.Job[conversation.DeliverArgs]{JobRow: &rivertype.JobRow{Attempt: attempt, MaxAttempts: 12}, Args: conversation.DeliverArgs{MessageID: id}}
+	return &river.Job[conversation.DeliverArgs]{JobRow: &rivertype.JobRow{Attempt: attempt, MaxAttempts: 12, CreatedAt: time.Now()}, Args: conversation.DeliverArgs{MessageID: id}}
 }
 
 type state struct {
@@ -455,5 +455,49 @@ func TestOptedOutContact(t *testing.T) {
 	}
 	if n := len(graph.requests()); n != 2 {
 		t.Fatalf("%d requests", n)
+	}
+}
+
+// A 5xx with a code not on the known lists is retried; a code known to be final is not, whatever
+// the status; any failure on the last attempt is recorded, not left queued.
+func TestRetryClassification(t *testing.T) {
+	t.Parallel()
+	s := storetest.New(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		answer answer
+		retry  bool
+	}{
+		{answer{503, `{"error":{"message":"Business account is in maintenance","code":131057}}`, nil}, true},
+		{answer{500, `{"error":{"message":"Access token has expired","code":190}}`, nil}, false},
+		{answer{429, `{"error":{"message":"Spam rate limit hit","code":131048}}`, nil}, true},
+	} {
+		graph := newProvider(t, c.answer)
+		w := delivery.NewWorker(delivery.Config{Pool: s.Pool, Log: quiet, Senders: []delivery.Sender{whatsapp.NewSender(waConfig(graph.srv.URL), nil)}})
+		id := outbound(t, s, "whatsapp", channel.WhatsAppCloud, "+1555555"+strconv.Itoa(1000+c.answer.status), time.Now(), "hola")
+		err := w.Work(ctx, job(id, 1))
+		if (err != nil) != c.retry {
+			t.Errorf("%d %s: err %v, want retry %v", c.answer.status, c.answer.body, err, c.retry)
+		}
+		if c.retry {
+			if err := w.Work(ctx, job(id, 12)); err != nil {
+				t.Fatal(err)
+			}
+			if st := stateOf(t, s, id); st.State != "failed" {
+				t.Errorf("after the last attempt: %+v", st)
+			}
+		}
+	}
+	// The job's context ends (shutdown): River runs it again later; nothing is recorded as failed.
+	graph := newProvider(t, answer{200, `{"messages":[{"id":"wamid.Z"}]}`, nil})
+	w := delivery.NewWorker(delivery.Config{Pool: s.Pool, Log: quiet, Senders: []delivery.Sender{whatsapp.NewSender(waConfig(graph.srv.URL), nil)}})
+	id := outbound(t, s, "whatsapp", channel.WhatsAppCloud, "+15555552000", time.Now(), "hola")
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := w.Work(cctx, job(id, 12)); err == nil {
+		t.Fatal("a cancelled attempt reported success")
+	}
+	if st := stateOf(t, s, id); st.State != "queued" {
+		t.Fatalf("a cancelled attempt changed the message: %+v", st)
 	}
 }

@@ -177,6 +177,19 @@ func (s *Store) Open(ctx context.Context, conversationID string) (*Escalation, e
 	return &e, nil
 }
 
+// OwnedTx reports, in the caller's transaction, whether a nurse owns the conversation's open
+// escalation now, and holds a share lock on it to the end of the transaction: a claim that commits
+// first is seen, and one that comes after waits for the caller's commit.
+func (s *Store) OwnedTx(ctx context.Context, tx pgx.Tx, conversationID string) (bool, error) {
+	var owned bool
+	err := tx.QueryRow(ctx, `SELECT claimed_by IS NOT NULL FROM escalations WHERE conversation_id = $1 AND status = 'open' FOR SHARE`,
+		conversationID).Scan(&owned)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return owned, store.Classify("escalation: owned", err)
+}
+
 // Latest returns the conversation's most recent escalation, open or resolved, or nil.
 func (s *Store) Latest(ctx context.Context, conversationID string) (*Escalation, error) {
 	e, err := scan(s.pool.QueryRow(ctx, `SELECT `+columns+` FROM escalations WHERE conversation_id = $1

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/clinictriage/assistant/conversation"
+	"github.com/clinictriage/assistant/kb"
 )
 
 func (f *pipelineFixture) consentOf(convID string) (state string, events int) {
@@ -108,5 +109,42 @@ func TestPipelineMediaWithoutWords(t *testing.T) {
 	last := o.replies[len(o.replies)-1]
 	if *last.ReplyKind != ReplyDescribe || !strings.Contains(last.Text, "describa con palabras") {
 		t.Fatalf("reply to a photo: %s %q", *last.ReplyKind, last.Text)
+	}
+}
+
+// claimingAnswerer is a knowledge base during whose answer a nurse claims the conversation.
+type claimingAnswerer struct {
+	f      *pipelineFixture
+	nurse  string
+	called bool
+}
+
+func (c *claimingAnswerer) Answer(ctx context.Context, q kb.Question) (kb.Answer, error) {
+	c.called = true
+	_, err := c.f.s.Pool.Exec(ctx, `UPDATE escalations SET claimed_by = $1, claimed_at = now() WHERE status = 'open'`, c.nurse)
+	return kb.Answer{Answered: true, Text: "We open at 8.", Lang: "en", Translated: true, Confidence: 0.9, Method: "extractive"}, err
+}
+
+// A nurse who claims the conversation while the bot prepares an answer silences the bot: the answer
+// is not sent.
+func TestPipelineSilentAfterAClaimMidAnswer(t *testing.T) {
+	t.Parallel()
+	f := newPipeline(t, nil)
+	ctx := context.Background()
+	var nurse string
+	if err := f.s.Pool.QueryRow(ctx, `INSERT INTO users (email, role, password_hash) VALUES ('n@clinic.example', 'nurse', 'x') RETURNING id`).Scan(&nurse); err != nil {
+		t.Fatal(err)
+	}
+	conv := f.send("+15555550160", "s1", "I have had a fever of 39 for two days and a bad cough")
+	before := len(f.outcome(conv).replies)
+	a := &claimingAnswerer{f: f, nurse: nurse}
+	f.pipeline.answerer = a
+	f.send("+15555550160", "s2", "what time do you open on saturday?")
+	o := f.outcome(conv)
+	if !a.called {
+		t.Fatal("the question did not reach the knowledge base")
+	}
+	if len(o.replies) != before {
+		t.Fatalf("the bot answered after the claim: %v", kinds(o.replies))
 	}
 }

@@ -195,15 +195,21 @@ func (p *Pipeline) askForWords(ctx context.Context, msg conversation.Pending) er
 	if lang.Code == "" {
 		lang.Code, lang.Source = p.route.DefaultLanguage, "default"
 	}
-	open, err := p.escalations.Open(ctx, msg.ConversationID)
-	if err != nil {
-		return err
-	}
 	text := ReplyText(ReplyDescribe, lang.Code, "", p.route.DefaultLanguage, p.route.EmergencyNumber, 0)
-	err = pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
 		first, err := p.conversations.RecordLanguageTx(ctx, tx, msg, lang)
-		if err != nil || !first || open.Owned() {
+		if err != nil || !first {
+			return err
+		}
+		owned, err := p.escalations.OwnedTx(ctx, tx, msg.ConversationID)
+		if err != nil || owned {
 			return err // a nurse who owns the conversation answers it herself
+		}
+		if msg.OptedOut {
+			// No automated message: a person looks at what the patient sent instead.
+			_, err := p.escalations.EnqueueTx(ctx, tx, msg.ConversationID, string(Routine),
+				[]escalation.Reason{{Code: "opted_out", Text: ReasonText("opted_out"), MessageID: msg.MessageID}}, time.Now())
+			return err
 		}
 		_, _, err = p.conversations.AddReplyTx(ctx, tx, conversation.Reply{ConversationID: msg.ConversationID, InReplyTo: msg.MessageID,
 			Channel: msg.Channel, Kind: ReplyDescribe, Text: text, Language: lang.Code})
@@ -282,6 +288,17 @@ func (p *Pipeline) record(ctx context.Context, msg conversation.Pending, lang De
 		})
 		if err != nil || !first {
 			return err
+		}
+		if d.Reply != nil {
+			// A nurse may have claimed the conversation while the message was being assessed or
+			// answered: from her claim on, the bot is silent.
+			owned, err := p.escalations.OwnedTx(ctx, tx, msg.ConversationID)
+			if err != nil {
+				return err
+			}
+			if owned {
+				d.Reply, d.Action = nil, ActionNurse
+			}
 		}
 		if _, err := insertAssessmentTx(ctx, tx, msg.MessageID, msg.ConversationID, a, d); err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"strings"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -43,7 +44,7 @@ func (s *server) login(c echo.Context) error {
 	if err != nil && assistant.ErrorCode(err) != assistant.EUNAUTHORIZED {
 		return err
 	}
-	entry := audit.Entry{ActorEmail: truncate(strings.ToLower(email), 254), IP: ip}
+	entry := audit.Entry{ActorEmail: printable(strings.ToLower(email), 254), IP: ip}
 	if res.Known {
 		entry.ActorID = &res.User.ID
 	}
@@ -121,9 +122,17 @@ func randomToken() string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
+// printable keeps what was typed as an e-mail fit for the audit log: valid UTF-8, no control
+// characters (PostgreSQL refuses NUL), at most n characters.
+func printable(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, ""))
+	if r := []rune(s); len(r) > n {
+		s = string(r[:n])
 	}
-	return s[:n]
+	return s
 }

@@ -410,7 +410,7 @@ func TestLiveEventsAcrossProcesses(t *testing.T) {
 	waitFor(t, lines, "event: hello")
 
 	// A new escalation (as the pipeline would open it) arrives.
-	_, esc, _ := c.patient("New", "en", "emergency", "chest pain", "", "Chest pain")
+	conv, esc, _ := c.patient("New", "en", "emergency", "chest pain", "", "Chest pain")
 	waitFor(t, lines, "data: "+esc)
 	// A claim through the first process arrives too.
 	ana := c.as("ana@clinic.example")
@@ -422,6 +422,23 @@ func TestLiveEventsAcrossProcesses(t *testing.T) {
 	_, rows := watcher.get("/console/queue/rows")
 	if !strings.Contains(rows, "ana@clinic.example") {
 		t.Fatalf("refreshed rows do not show the claim")
+	}
+	// A new message in the conversation reaches its open page, which refreshes without a new audit
+	// entry (the nurse's view of it is recorded once).
+	if _, err := c.schema.Pool.Exec(ctx, `INSERT INTO messages (conversation_id, direction, channel, body) VALUES ($1, 'inbound', 'whatsapp', 'still hurts')`, conv); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, lines, "data: c:"+conv)
+	ana.get("/console/conversations/" + conv)
+	req, _ := http.NewRequest(http.MethodGet, ana.base+"/console/conversations/"+conv, nil)
+	req.Header.Set("X-Console-Fetch", "1")
+	resp, err := ana.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if n := c.auditCount("conversation_view", "ana@clinic.example"); n != 1 {
+		t.Fatalf("%d conversation_view entries after a view and a live refresh", n)
 	}
 }
 
@@ -448,5 +465,20 @@ func TestConversationShowsChannelDetails(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("conversation lacks %q", want)
 		}
+	}
+}
+
+// Whatever is typed as the e-mail, a failed login is answered 401 and audited.
+func TestOddLoginInputIsAudited(t *testing.T) {
+	t.Parallel()
+	c := newConsole(t)
+	for _, email := range []string{"nul\x00@clinic.example", "\xff\xfe@clinic.example", strings.Repeat("é", 400)} {
+		if resp := c.browser(c.srv).login(email, "whatever password"); resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%q: %d", email, resp.StatusCode)
+		}
+	}
+	var n int
+	if err := c.schema.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'login_failure'`).Scan(&n); err != nil || n != 3 {
+		t.Fatalf("%d failures audited (%v)", n, err)
 	}
 }

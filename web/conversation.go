@@ -73,6 +73,10 @@ func (s *server) conversationPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if wantsFragment(c) {
+		// The open page refreshing itself on a live event: the nurse's view of it is recorded already.
+		return s.render(c, http.StatusOK, "conversation", v)
+	}
 	a := actor(c)
 	actx, cancel := detach(c.Request().Context())
 	defer cancel()

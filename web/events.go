@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
+
+	"github.com/clinictriage/assistant"
 )
 
 // Hub tells connected consoles that an escalation was opened, raised, claimed, released or
@@ -119,7 +121,21 @@ func (h *Hub) listen(ctx context.Context) error {
 	h.publish(Resync) // changes made while nobody listened
 	prefix := schema + ":"
 	for {
-		n, err := conn.WaitForNotification(ctx)
+		// A connection that died without a word (a half-open TCP connection) would leave the consoles
+		// believing they are live: after 30 s of silence the connection must answer a ping.
+		wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		n, err := conn.WaitForNotification(wctx)
+		quiet := wctx.Err() != nil && ctx.Err() == nil
+		cancel()
+		if quiet {
+			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err := conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -185,6 +201,10 @@ func (s *server) events(c echo.Context) error {
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 
+	var token string
+	if ck, err := c.Cookie(sessionCookie); err == nil {
+		token = ck.Value
+	}
 	events, stop := s.Events.Subscribe()
 	defer stop()
 	mode := "listen"
@@ -208,6 +228,10 @@ func (s *server) events(c echo.Context) error {
 		case id := <-events:
 			_, err = fmt.Fprintf(w, "event: escalation\ndata: %s\n\n", id)
 		case <-ping.C:
+			// A session that ended (logout, a disabled account) ends its stream too.
+			if _, aerr := s.Accounts.Authenticate(ctx, token); assistant.ErrorCode(aerr) == assistant.EUNAUTHORIZED {
+				return nil
+			}
 			_, err = fmt.Fprint(w, ": ping\n\n")
 		}
 		if err != nil {

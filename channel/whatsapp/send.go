@@ -106,7 +106,7 @@ func (s *Sender) Send(ctx context.Context, m channel.Message) (string, error) {
 		}
 		if json.Unmarshal(resp, &ok) != nil || len(ok.Messages) == 0 || ok.Messages[0].ID == "" {
 			// Accepted, but we cannot tell which message it is: sent, without statuses to follow.
-			return "", &channel.Error{Provider: channel.WhatsAppCloud, Status: status, Code: "no_id", Message: "accepted without a message id", Permanent: true}
+			return "", nil
 		}
 		return ok.Messages[0].ID, nil
 	}
@@ -114,8 +114,13 @@ func (s *Sender) Send(ctx context.Context, m channel.Message) (string, error) {
 }
 
 // Error codes that are worth retrying: throttling (130429 per number, 131056 per recipient, 80007
-// per account, 4 per app) and the API's own passing troubles (1, 2, 131000, 131016).
+// per account, 4 per app) and the API's own passing troubles (1, 2, 131000, 131016). Any other code
+// that comes with a 429 or a 5xx is retried too, unless it is known to be final.
 var retryCodes = []int{1, 2, 4, 80007, 130429, 131000, 131016, 131056}
+
+// permanentCodes are final whatever the HTTP status: outside the 24-hour window (131047), token
+// expired (190), undeliverable (131026), unsupported (131051), not on WhatsApp (131030).
+var permanentCodes = []int{131047, 190, 131026, 131051, 131030}
 
 func classify(status int, body []byte, retryAfter time.Duration) error {
 	var e struct {
@@ -134,7 +139,8 @@ func classify(status int, body []byte, retryAfter time.Duration) error {
 		if d := e.Error.ErrorData.Details; d != "" {
 			err.Message += ": " + d
 		}
-		err.Permanent = !slices.Contains(retryCodes, e.Error.Code)
+		retry := slices.Contains(retryCodes, e.Error.Code) || (channel.Retryable(status) && !slices.Contains(permanentCodes, e.Error.Code))
+		err.Permanent = !retry
 	} else {
 		err.Code = "http_" + strconv.Itoa(status)
 		err.Permanent = !channel.Retryable(status)

@@ -1,3 +1,5 @@
+DROP TRIGGER messages_notify ON messages;
+DROP FUNCTION messages_notify();
 DROP TABLE consent_events;
 ALTER TABLE contacts DROP COLUMN consent, DROP COLUMN consent_changed_at;
 DROP TABLE delivery_statuses;

@@ -27,6 +27,7 @@ CREATE TABLE delivery_statuses (
     provider_id text NOT NULL,
     status      text NOT NULL,
     error_code  text,
+    error       text,                -- the provider's words, for a failure
     at          timestamptz NOT NULL,
     received_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (provider, provider_id, status)
@@ -46,3 +47,17 @@ CREATE TABLE consent_events (
     at         timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX consent_events_contact ON consent_events (contact_id, at);
+
+-- A conversation in the queue changes for the nurses when a message is added to it or one of its
+-- messages changes delivery state: its console page is told, as the queue is told of escalations
+-- (payload "<schema>:c:<conversation id>"). Conversations outside the queue notify nobody.
+CREATE FUNCTION messages_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM escalations WHERE conversation_id = NEW.conversation_id AND status = 'open') THEN
+        PERFORM pg_notify('escalations', current_schema() || ':c:' || NEW.conversation_id::text);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER messages_notify AFTER INSERT OR UPDATE OF delivery_state ON messages
+    FOR EACH ROW EXECUTE FUNCTION messages_notify();

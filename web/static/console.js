@@ -74,8 +74,8 @@
     var panel = document.getElementById("escalation-panel");
     if (!panel) return null;
     return function (id) {
-      var mine = panel.getAttribute("data-escalation");
-      if (id !== "*" && mine && id !== mine) return;
+      var esc = panel.getAttribute("data-escalation"), conv = panel.getAttribute("data-conversation");
+      if (id !== "*" && id !== esc && id !== "c:" + conv) return;
       // Never throw away what a nurse is typing: say that the conversation changed instead.
       var typing = Array.prototype.some.call(document.querySelectorAll("textarea, input:not([type=hidden])"), function (el) { return el.value !== el.defaultValue; });
       if (typing) { announce("This conversation has changed. Reload to see it."); return; }
@@ -93,7 +93,8 @@
   })();
 
   function changed(id) {
-    if (refreshQueue) refreshQueue();
+    // "c:<conversation>" is a new message or a delivery status: the queue's rows do not change.
+    if (refreshQueue && id.indexOf("c:") !== 0) refreshQueue();
     if (refreshConversation && id) refreshConversation(id);
   }
   if (!refreshQueue && !refreshConversation) return;
