@@ -124,12 +124,12 @@ func (k *Keywords) Match(text string) (Keyword, bool) {
 	return kw, ok
 }
 
-var stripMarks = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
 // fold trims punctuation and symbols around a word, upper-cases it and removes accents (ARRÊT is
 // ARRET, "Stop!" is STOP). Arabic loses its diacritics and hamza forms of alef the same way.
 func fold(s string) string {
 	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) })
+	// A chain keeps state between calls: each call makes its own, so workers can match at once.
+	stripMarks := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(stripMarks, s)
 	if err != nil {
 		out = s

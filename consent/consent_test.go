@@ -47,3 +47,27 @@ func TestKeywordConfiguration(t *testing.T) {
 		t.Error("one word with two meanings accepted")
 	}
 }
+
+// Pipeline workers match messages at once.
+func TestMatchConcurrently(t *testing.T) {
+	k, err := NewKeywords(DefaultKeywords)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan bool)
+	for range 8 {
+		go func() {
+			ok := true
+			for range 200 {
+				kw, m := k.Match("Arrêt")
+				ok = ok && m && kw.Action == OptOut
+			}
+			done <- ok
+		}()
+	}
+	for range 8 {
+		if !<-done {
+			t.Fatal("a concurrent match went wrong")
+		}
+	}
+}
