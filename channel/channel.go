@@ -5,9 +5,22 @@
 package channel
 
 import (
+	"context"
 	"fmt"
 	"time"
+
+	"github.com/clinictriage/assistant/conversation"
 )
+
+// Intake stores an inbound message (conversation.Store): a webhook answers the provider only after
+// it returns.
+type Intake interface {
+	Accept(ctx context.Context, in conversation.Inbound) (conversation.Accepted, error)
+}
+
+// StatusRecorder stores a provider's status report (delivery.RecordStatus) and says whether it was
+// news.
+type StatusRecorder func(context.Context, Status) (bool, error)
 
 // Providers.
 const (

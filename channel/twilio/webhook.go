@@ -1,7 +1,6 @@
 package twilio
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -26,22 +25,17 @@ const (
 // MaxBody bounds a webhook's form.
 const MaxBody = 64 << 10
 
-// Intake stores an inbound message (conversation.Store).
-type Intake interface {
-	Accept(ctx context.Context, in conversation.Inbound) (conversation.Accepted, error)
-}
-
 // Webhook receives Twilio's messages and status callbacks.
 type Webhook struct {
 	cfg       Config
-	intake    Intake
-	statuses  func(context.Context, channel.Status) (bool, error)
+	intake    channel.Intake
+	statuses  channel.StatusRecorder
 	validator twclient.RequestValidator
 	log       *slog.Logger
 }
 
 // NewWebhook returns the webhooks; statuses records delivery statuses (delivery.RecordStatus).
-func NewWebhook(cfg Config, intake Intake, statuses func(context.Context, channel.Status) (bool, error), log *slog.Logger) *Webhook {
+func NewWebhook(cfg Config, intake channel.Intake, statuses channel.StatusRecorder, log *slog.Logger) *Webhook {
 	return &Webhook{cfg: cfg, intake: intake, statuses: statuses, validator: twclient.NewRequestValidator(cfg.AuthToken), log: log}
 }
 

@@ -5,26 +5,19 @@ import (
 	"crypto/hmac"
 	"crypto/sha1"
 	"encoding/base64"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/labstack/echo/v4"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	twclient "github.com/twilio/twilio-go/client"
 
-	"github.com/clinictriage/assistant"
 	"github.com/clinictriage/assistant/channel"
+	"github.com/clinictriage/assistant/channel/channeltest"
 	"github.com/clinictriage/assistant/channel/twilio"
-	"github.com/clinictriage/assistant/conversation"
-	"github.com/clinictriage/assistant/delivery"
-	"github.com/clinictriage/assistant/store/storetest"
 )
 
 // The test vector of Twilio's documentation, through the validator the webhook uses.
@@ -72,33 +65,12 @@ func sign(token, u string, form url.Values) string {
 
 var cfg = twilio.Config{AccountSID: "AC123", AuthToken: "auth-token", From: "+15550001111", PublicURL: "https://clinic.example"}
 
-type fixture struct {
-	s   *storetest.Schema
-	srv *httptest.Server
-}
+type fixture struct{ *channeltest.Fixture }
 
 func newFixture(t *testing.T, c twilio.Config) *fixture {
-	t.Helper()
-	s := storetest.New(t)
-	jobs, err := river.NewClient(riverpgxv5.New(s.Pool), &river.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := echo.New()
-	e.HTTPErrorHandler = func(err error, c echo.Context) {
-		if he, ok := err.(*echo.HTTPError); ok {
-			c.NoContent(he.Code)
-			return
-		}
-		c.String(assistant.HTTPStatus(err), assistant.ErrorMessage(err))
-	}
-	rec := func(ctx context.Context, st channel.Status) (bool, error) {
-		return delivery.RecordStatus(ctx, s.Pool, st)
-	}
-	twilio.NewWebhook(c, conversation.NewStore(s.Pool, jobs), rec, slog.New(slog.NewTextHandler(io.Discard, nil))).Register(e)
-	srv := httptest.NewServer(e)
-	t.Cleanup(srv.Close)
-	return &fixture{s: s, srv: srv}
+	return &fixture{channeltest.New(t, func(e *echo.Echo, in channel.Intake, st channel.StatusRecorder, log *slog.Logger) {
+		twilio.NewWebhook(c, in, st, log).Register(e)
+	})}
 }
 
 // post sends a form signed for the public URL (or with the signature given).
@@ -107,25 +79,10 @@ func (f *fixture) post(t *testing.T, path string, form url.Values, signature str
 	if signature == "" {
 		signature = sign(cfg.AuthToken, cfg.PublicURL+path, form)
 	}
-	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+path, strings.NewReader(form.Encode()))
+	req, _ := http.NewRequest(http.MethodPost, f.Server.URL+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Twilio-Signature", signature)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Content-Type"), string(body)
-}
-
-func (f *fixture) count(t *testing.T, sql string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := f.s.Pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return f.Do(t, req)
 }
 
 func sms(sid, body string) url.Values {
@@ -151,7 +108,7 @@ func TestInboundMessages(t *testing.T) {
 		}
 	}
 	type row struct{ Channel, Kind, Body, Provider, From, Name string }
-	rows, err := f.s.Pool.Query(context.Background(), `SELECT m.channel, m.kind, m.body, m.provider, k.address, coalesce(k.name, '')
+	rows, err := f.Schema.Pool.Query(context.Background(), `SELECT m.channel, m.kind, m.body, m.provider, k.address, coalesce(k.name, '')
 		FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts k ON k.id = c.contact_id ORDER BY m.created_at`)
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +146,7 @@ func TestSignatureChecked(t *testing.T) {
 	form := sms("SM9", "hello")
 	for name, sig := range map[string]string{
 		"wrong token":      sign("other", cfg.PublicURL+twilio.Path, form),
-		"local URL":        sign(cfg.AuthToken, f.srv.URL+twilio.Path, form),
+		"local URL":        sign(cfg.AuthToken, f.Server.URL+twilio.Path, form),
 		"other parameters": sign(cfg.AuthToken, cfg.PublicURL+twilio.Path, sms("SM9", "hell0")),
 		"garbage":          "not-base64!",
 	} {
@@ -197,7 +154,7 @@ func TestSignatureChecked(t *testing.T) {
 			t.Errorf("%s: %d", name, code)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+twilio.Path, strings.NewReader(form.Encode()))
+	req, _ := http.NewRequest(http.MethodPost, f.Server.URL+twilio.Path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -207,7 +164,7 @@ func TestSignatureChecked(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("missing signature: %d", resp.StatusCode)
 	}
-	if n := f.count(t, `SELECT count(*) FROM messages`); n != 0 {
+	if n := f.Count(t, `SELECT count(*) FROM messages`); n != 0 {
 		t.Fatalf("%d messages stored from badly signed requests", n)
 	}
 }
@@ -219,7 +176,7 @@ func TestStatusCallbacks(t *testing.T) {
 		t.Fatal(code)
 	}
 	ctx := context.Background()
-	if _, err := f.s.Pool.Exec(ctx, `INSERT INTO messages (conversation_id, direction, channel, body, author, delivery_state, provider, channel_message_id)
+	if _, err := f.Schema.Pool.Exec(ctx, `INSERT INTO messages (conversation_id, direction, channel, body, author, delivery_state, provider, channel_message_id)
 		SELECT conversation_id, 'outbound', 'sms', 'ok', 'bot', 'sent', 'twilio', 'SMOUT' FROM messages LIMIT 1`); err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +188,7 @@ func TestStatusCallbacks(t *testing.T) {
 			t.Fatalf("%s: %d", c.status, code)
 		}
 		var state string
-		f.s.Pool.QueryRow(ctx, `SELECT delivery_state FROM messages WHERE channel_message_id = 'SMOUT'`).Scan(&state)
+		f.Schema.Pool.QueryRow(ctx, `SELECT delivery_state FROM messages WHERE channel_message_id = 'SMOUT'`).Scan(&state)
 		if state != c.want {
 			t.Fatalf("after %s: %s, want %s", c.status, state, c.want)
 		}

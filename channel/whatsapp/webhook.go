@@ -1,7 +1,6 @@
 package whatsapp
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/clinictriage/assistant"
 	"github.com/clinictriage/assistant/channel"
-	"github.com/clinictriage/assistant/conversation"
 )
 
 // Path is the webhook's path, for both the handshake and the notifications.
@@ -24,21 +22,16 @@ const Path = "/webhooks/whatsapp"
 // MaxBody is the largest notification Meta sends.
 const MaxBody = 3 << 20
 
-// Intake stores an inbound message (conversation.Store).
-type Intake interface {
-	Accept(ctx context.Context, in conversation.Inbound) (conversation.Accepted, error)
-}
-
 // Webhook receives Meta's notifications.
 type Webhook struct {
 	cfg      Config
-	intake   Intake
-	statuses func(context.Context, channel.Status) (bool, error)
+	intake   channel.Intake
+	statuses channel.StatusRecorder
 	log      *slog.Logger
 }
 
 // NewWebhook returns the webhook; statuses records delivery statuses (delivery.RecordStatus).
-func NewWebhook(cfg Config, intake Intake, statuses func(context.Context, channel.Status) (bool, error), log *slog.Logger) *Webhook {
+func NewWebhook(cfg Config, intake channel.Intake, statuses channel.StatusRecorder, log *slog.Logger) *Webhook {
 	return &Webhook{cfg: cfg, intake: intake, statuses: statuses, log: log}
 }
 

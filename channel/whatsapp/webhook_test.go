@@ -6,20 +6,15 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/labstack/echo/v4"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 
-	"github.com/clinictriage/assistant"
 	"github.com/clinictriage/assistant/channel"
+	"github.com/clinictriage/assistant/channel/channeltest"
 	"github.com/clinictriage/assistant/channel/whatsapp"
 	"github.com/clinictriage/assistant/conversation"
-	"github.com/clinictriage/assistant/delivery"
-	"github.com/clinictriage/assistant/store/storetest"
 )
 
 const secret = "app-secret"
@@ -111,57 +106,23 @@ func mustJSON(v any) string {
 	return string(b)
 }
 
-type fixture struct {
-	s   *storetest.Schema
-	srv *httptest.Server
-}
+type fixture struct{ *channeltest.Fixture }
 
 func newFixture(t *testing.T, c whatsapp.Config) *fixture {
-	t.Helper()
-	s := storetest.New(t)
-	jobs, err := river.NewClient(riverpgxv5.New(s.Pool), &river.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := echo.New()
-	e.HTTPErrorHandler = func(err error, c echo.Context) {
-		if he, ok := err.(*echo.HTTPError); ok {
-			c.NoContent(he.Code)
-			return
-		}
-		c.String(assistant.HTTPStatus(err), assistant.ErrorMessage(err))
-	}
-	rec := func(ctx context.Context, st channel.Status) (bool, error) {
-		return delivery.RecordStatus(ctx, s.Pool, st)
-	}
-	whatsapp.NewWebhook(c, conversation.NewStore(s.Pool, jobs), rec, slog.New(slog.NewTextHandler(io.Discard, nil))).Register(e)
-	srv := httptest.NewServer(e)
-	t.Cleanup(srv.Close)
-	return &fixture{s: s, srv: srv}
+	return &fixture{channeltest.New(t, func(e *echo.Echo, in channel.Intake, st channel.StatusRecorder, log *slog.Logger) {
+		whatsapp.NewWebhook(c, in, st, log).Register(e)
+	})}
 }
 
 func (f *fixture) post(t *testing.T, body, signature string) int {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, f.srv.URL+whatsapp.Path, strings.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, f.Server.URL+whatsapp.Path, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	if signature != "" {
 		req.Header.Set("X-Hub-Signature-256", signature)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
-}
-
-func (f *fixture) count(t *testing.T, sql string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := f.s.Pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	code, _, _ := f.Do(t, req)
+	return code
 }
 
 func TestVerificationHandshake(t *testing.T) {
@@ -176,7 +137,7 @@ func TestVerificationHandshake(t *testing.T) {
 		{"hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1158201444", 403, ""},
 		{"hub.mode=unsubscribe&hub.verify_token=verify-me&hub.challenge=1", 403, ""},
 	} {
-		resp, err := http.Get(f.srv.URL + whatsapp.Path + "?" + c.query)
+		resp, err := http.Get(f.Server.URL + whatsapp.Path + "?" + c.query)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,7 +165,7 @@ func TestSignatureCheckedBeforeAnythingIsStored(t *testing.T) {
 			t.Errorf("%s: %d", name, code)
 		}
 	}
-	if n := f.count(t, `SELECT count(*) FROM messages`); n != 0 {
+	if n := f.Count(t, `SELECT count(*) FROM messages`); n != 0 {
 		t.Fatalf("%d messages stored from unsigned requests", n)
 	}
 	if code := f.post(t, body, whatsapp.Sign(secret, []byte(body))); code != http.StatusOK {
@@ -233,31 +194,31 @@ func TestNotificationsStoredOnceAndStatusesApplied(t *testing.T) {
 		}
 	}
 	// Each message once, however often it came; two patients.
-	if n := f.count(t, `SELECT count(*) FROM messages WHERE direction = 'inbound' AND provider = 'whatsapp_cloud'`); n != 12 {
+	if n := f.Count(t, `SELECT count(*) FROM messages WHERE direction = 'inbound' AND provider = 'whatsapp_cloud'`); n != 12 {
 		t.Fatalf("%d messages, want 12", n)
 	}
-	if n := f.count(t, `SELECT count(DISTINCT conversation_id) FROM messages`); n != 2 {
+	if n := f.Count(t, `SELECT count(DISTINCT conversation_id) FROM messages`); n != 2 {
 		t.Fatalf("%d conversations", n)
 	}
 	// Locations and reactions are recorded, not triaged; the rest wait for the pipeline.
-	if n := f.count(t, `SELECT count(*) FROM river_job WHERE kind = 'process_message'`); n != 10 {
+	if n := f.Count(t, `SELECT count(*) FROM river_job WHERE kind = 'process_message'`); n != 10 {
 		t.Fatalf("%d triage jobs, want 10", n)
 	}
-	if n := f.count(t, `SELECT count(*) FROM messages WHERE kind IN ('location', 'reaction') AND processed_at IS NOT NULL`); n != 2 {
+	if n := f.Count(t, `SELECT count(*) FROM messages WHERE kind IN ('location', 'reaction') AND processed_at IS NOT NULL`); n != 2 {
 		t.Fatalf("%d recorded-only messages", n)
 	}
 	var att string
-	if err := f.s.Pool.QueryRow(ctx, `SELECT attachment::text FROM messages WHERE channel_message_id = 'wamid.M1'`).Scan(&att); err != nil ||
+	if err := f.Schema.Pool.QueryRow(ctx, `SELECT attachment::text FROM messages WHERE channel_message_id = 'wamid.M1'`).Scan(&att); err != nil ||
 		!strings.Contains(att, `"media_id": "media-1"`) {
 		t.Fatalf("media attachment %q %v", att, err)
 	}
 
 	// Statuses of an outbound message: read stands, a later failure does not undo it.
 	var conv string
-	if err := f.s.Pool.QueryRow(ctx, `SELECT conversation_id FROM messages WHERE channel_message_id = 'wamid.T1'`).Scan(&conv); err != nil {
+	if err := f.Schema.Pool.QueryRow(ctx, `SELECT conversation_id FROM messages WHERE channel_message_id = 'wamid.T1'`).Scan(&conv); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.s.Pool.Exec(ctx, `INSERT INTO messages (conversation_id, direction, channel, body, author, delivery_state, provider, channel_message_id)
+	if _, err := f.Schema.Pool.Exec(ctx, `INSERT INTO messages (conversation_id, direction, channel, body, author, delivery_state, provider, channel_message_id)
 		VALUES ($1, 'outbound', 'whatsapp', 'ok', 'bot', 'sent', 'whatsapp_cloud', 'wamid.OUT')`, conv); err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +229,7 @@ func TestNotificationsStoredOnceAndStatusesApplied(t *testing.T) {
 		}
 	}
 	var state string
-	if err := f.s.Pool.QueryRow(ctx, `SELECT delivery_state FROM messages WHERE channel_message_id = 'wamid.OUT'`).Scan(&state); err != nil || state != "read" {
+	if err := f.Schema.Pool.QueryRow(ctx, `SELECT delivery_state FROM messages WHERE channel_message_id = 'wamid.OUT'`).Scan(&state); err != nil || state != "read" {
 		t.Fatalf("state %q %v", state, err)
 	}
 }
@@ -280,7 +241,7 @@ func TestDisabledWithoutSecrets(t *testing.T) {
 	if code := f.post(t, body, whatsapp.Sign("", []byte(body))); code != http.StatusNotFound {
 		t.Fatalf("POST: %d", code)
 	}
-	resp, err := http.Get(f.srv.URL + whatsapp.Path + "?hub.mode=subscribe&hub.verify_token=&hub.challenge=1")
+	resp, err := http.Get(f.Server.URL + whatsapp.Path + "?hub.mode=subscribe&hub.verify_token=&hub.challenge=1")
 	if err != nil {
 		t.Fatal(err)
 	}
