@@ -128,6 +128,46 @@ func TestConsoleInBrowser(t *testing.T) {
 		t.Fatalf("resolve: %v", err)
 	}
 
+	// At tablet width, nothing overflows sideways; and the next patient can be opened and claimed with
+	// the keyboard alone.
+	fits := func(page string) {
+		t.Helper()
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+		if err != nil || !ok {
+			t.Errorf("%s overflows at tablet width (%v)", page, err)
+		}
+	}
+	tabTo := func(what, predicate string) {
+		t.Helper()
+		for range 60 {
+			if err := chromedp.Do(ctx, chromedp.KeyEvent("\t")); err != nil {
+				t.Fatal(err)
+			}
+			if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](predicate)); err == nil && ok {
+				return
+			}
+		}
+		t.Fatalf("%s cannot be reached with Tab", what)
+	}
+	_, next, _ := c.patient("Otto", "de", "urgent", "starke Bauchschmerzen rechts unten seit heute Morgen", "", "Severe abdominal pain")
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(768, 1024), chromedp.Navigate(c.srv.URL+"/console/"),
+		chromedp.WaitVisible(chromedp.CSS(`tr[data-escalation="`+next+`"]`))); err != nil {
+		t.Fatalf("tablet queue: %v", err)
+	}
+	fits("the queue")
+	if err := chromedp.Do(ctx, shot("5-tablet-queue")); err != nil {
+		t.Fatal(err)
+	}
+	tabTo("the patient's row", `(document.activeElement.href || "").includes("/console/conversations/")`)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r"), chromedp.WaitVisible(chromedp.ID("claim"))); err != nil {
+		t.Fatalf("open by keyboard: %v", err)
+	}
+	fits("the conversation")
+	tabTo("the claim button", `document.activeElement.id === "claim"`)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent("\r"), chromedp.WaitVisible(chromedp.ID("reply-text")), shot("6-tablet-claimed-by-keyboard")); err != nil {
+		t.Fatalf("claim by keyboard: %v", err)
+	}
+
 	var status, outcome string
 	var replies int
 	if err := c.schema.Pool.QueryRow(context.Background(), `SELECT status, outcome,
