@@ -7,83 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
 	"github.com/clinictriage/assistant"
 	"github.com/clinictriage/assistant/account"
 	"github.com/clinictriage/assistant/audit"
-	"github.com/clinictriage/assistant/store"
 )
-
-type levelCount struct {
-	Level              string
-	Open, Overdue, New int
-}
-
-type countRow struct {
-	Name  string
-	Count int
-}
-
-type dashboardView struct {
-	Levels       []levelCount
-	ClaimedBy    []countRow
-	Outcomes     []countRow // resolved in the last 24 hours
-	MedianClaimS *float64   // median time from opening to first claim, last 24 hours
-}
-
-// dashboard is the lead's view of the shift: the queue by level, who holds what, and how the last
-// day went.
-func (s *server) dashboard(c echo.Context) error {
-	ctx := c.Request().Context()
-	var v dashboardView
-	rows, err := s.Pool.Query(ctx, `
-		SELECT level, count(*), count(*) FILTER (WHERE due_at < now()), count(*) FILTER (WHERE claimed_by IS NULL)
-		FROM escalations WHERE status = 'open' GROUP BY level ORDER BY min(priority)`)
-	if err != nil {
-		return store.Classify("web: dashboard", err)
-	}
-	v.Levels, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (levelCount, error) {
-		var l levelCount
-		return l, r.Scan(&l.Level, &l.Open, &l.Overdue, &l.New)
-	})
-	if err != nil {
-		return store.Classify("web: dashboard", err)
-	}
-	if v.ClaimedBy, err = s.counts(c, `
-		SELECT u.email, count(*) FROM escalations e JOIN users u ON u.id::text = e.claimed_by
-		WHERE e.status = 'open' GROUP BY u.email ORDER BY count(*) DESC, u.email`); err != nil {
-		return err
-	}
-	if v.Outcomes, err = s.counts(c, `
-		SELECT outcome, count(*) FROM escalations WHERE status = 'resolved' AND resolved_at > now() - interval '24 hours'
-		GROUP BY outcome ORDER BY count(*) DESC, outcome`); err != nil {
-		return err
-	}
-	err = s.Pool.QueryRow(ctx, `
-		SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_claim - e.created_at))
-		FROM escalations e
-		JOIN LATERAL (SELECT min(created_at) AS first_claim FROM escalation_notes n
-		              WHERE n.escalation_id = e.id AND n.kind = 'claim') c ON c.first_claim IS NOT NULL
-		WHERE e.created_at > now() - interval '24 hours'`).Scan(&v.MedianClaimS)
-	if err != nil {
-		return store.Classify("web: dashboard", err)
-	}
-	return s.render(c, http.StatusOK, "dashboard", v)
-}
-
-func (s *server) counts(c echo.Context, sql string) ([]countRow, error) {
-	rows, err := s.Pool.Query(c.Request().Context(), sql)
-	if err != nil {
-		return nil, store.Classify("web: dashboard", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (countRow, error) {
-		var cr countRow
-		return cr, r.Scan(&cr.Name, &cr.Count)
-	})
-	return out, store.Classify("web: dashboard", err)
-}
 
 type auditView struct {
 	Filter  audit.Filter

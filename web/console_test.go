@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/clinictriage/assistant/escalation"
 )
 
 func TestLoginAndLogout(t *testing.T) {
@@ -480,5 +482,37 @@ func TestOddLoginInputIsAudited(t *testing.T) {
 	var n int
 	if err := c.schema.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'login_failure'`).Scan(&n); err != nil || n != 3 {
 		t.Fatalf("%d failures audited (%v)", n, err)
+	}
+}
+
+// The lead's dashboard counts the last day as it happened.
+func TestDashboardFigures(t *testing.T) {
+	t.Parallel()
+	c := newConsole(t)
+	ctx := context.Background()
+	_, claimed, _ := c.patient("P1", "en", "urgent", "fever and rigors", "", "Fever")
+	c.patient("P2", "es", "soon", "tos desde hace una semana", "", "Cough")
+	_, late, _ := c.patient("P3", "en", "routine", "can I get my results", "", "Results")
+	if _, err := c.schema.Pool.Exec(ctx, `UPDATE escalations SET due_at = now() - interval '1 minute' WHERE id = $1`, late); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.schema.Pool.Exec(ctx, `
+		WITH k AS (INSERT INTO contacts (address) VALUES ('+15555550199') RETURNING id),
+		     v AS (INSERT INTO conversations (contact_id, channel, language) SELECT id, 'sms', 'fr' FROM k RETURNING id)
+		INSERT INTO messages (conversation_id, direction, channel, body, language) SELECT id, 'inbound', 'sms', 'merci', 'fr' FROM v`); err != nil {
+		t.Fatal(err)
+	}
+	ana := c.users["ana@clinic.example"]
+	if _, err := c.escalations.Claim(ctx, escalation.Actor{ID: ana.ID, Email: ana.Email, Role: ana.Role, IP: "192.0.2.1"}, claimed); err != nil {
+		t.Fatal(err)
+	}
+	_, page := c.as("lee@clinic.example").get("/console/dashboard")
+	for _, want := range []string{
+		`id="day-messages">4<`, `id="day-conversations">4<`, `id="day-escalated">3 (75% of conversations)<`, `(1 claimed)`,
+		`id="day-breaches" class="overdue">1<`, `English: 2 (50%)`, `French: 1 (25%)`, `negative: 3 (100%)`, `ana@clinic.example: 1`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("dashboard lacks %q", want)
+		}
 	}
 }

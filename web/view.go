@@ -36,6 +36,7 @@ var funcs = template.FuncMap{
 	"langName":   langName,
 	"noteLabel":  func(kind string) string { return noteLabels[kind] },
 	"attachment": attachmentText,
+	"percent":    func(f float64) string { return strconv.FormatFloat(f*100, 'f', 0, 64) + "%" },
 	"deref": func(s *string) string {
 		if s == nil {
 			return ""
