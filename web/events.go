@@ -146,7 +146,8 @@ func (h *Hub) listen(ctx context.Context) error {
 	}
 }
 
-// poll publishes the escalations changed since the last look, until the deadline. It looks back a
+// poll publishes the escalations and queued conversations changed since the last look, until the
+// deadline. It looks back a
 // little further than its last look, because updated_at is the time a transaction began and a change
 // can commit after a later one was seen; seen keeps each change from being published twice.
 func (h *Hub) poll(ctx context.Context, until time.Time) {
@@ -156,7 +157,16 @@ func (h *Hub) poll(ctx context.Context, until time.Time) {
 	t := time.NewTicker(h.Poll)
 	defer t.Stop()
 	for time.Now().Before(until) {
-		rows, err := h.pool.Query(ctx, `SELECT id, updated_at FROM escalations WHERE updated_at > $1 ORDER BY updated_at`, since.Add(-overlap))
+		// Changed escalations, and conversations in the queue with a new message or delivery state
+		// (what the triggers would have notified).
+		rows, err := h.pool.Query(ctx, `
+			SELECT id::text, updated_at FROM escalations WHERE updated_at > $1
+			UNION ALL
+			SELECT 'c:' || e.conversation_id::text, max(m.at) FROM escalations e
+			CROSS JOIN LATERAL (SELECT greatest(created_at, coalesce(delivery_updated_at, created_at)) AS at FROM messages
+			                    WHERE conversation_id = e.conversation_id AND (created_at > $1 OR delivery_updated_at > $1)) m
+			WHERE e.status = 'open' GROUP BY e.conversation_id
+			ORDER BY 2`, since.Add(-overlap))
 		if err == nil {
 			var id string
 			var at time.Time

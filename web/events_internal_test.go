@@ -54,4 +54,13 @@ func TestHubPollsWhenItCannotListen(t *testing.T) {
 	if got := next(); got != id {
 		t.Fatalf("change polled as %q, want %q", got, id)
 	}
+	// A new message in the queued conversation is polled too, as its conversation.
+	var conv string
+	if err := s.Pool.QueryRow(ctx, `INSERT INTO messages (conversation_id, direction, channel, body)
+		SELECT conversation_id, 'inbound', 'api', 'more' FROM escalations WHERE id = $1 RETURNING conversation_id`, id).Scan(&conv); err != nil {
+		t.Fatal(err)
+	}
+	if got := next(); got != "c:"+conv {
+		t.Fatalf("new message polled as %q, want c:%s", got, conv)
+	}
 }
