@@ -147,9 +147,9 @@ func (h *Hub) listen(ctx context.Context) error {
 }
 
 // poll publishes the escalations and queued conversations changed since the last look, until the
-// deadline. It looks back a
-// little further than its last look, because updated_at is the time a transaction began and a change
-// can commit after a later one was seen; seen keeps each change from being published twice.
+// deadline. It looks back a little further than its last look, because updated_at is the time a
+// transaction began and a change can commit after a later one was seen; seen keeps each change from
+// being published twice.
 func (h *Hub) poll(ctx context.Context, until time.Time) {
 	const overlap = 10 * time.Second
 	since := time.Now().Add(-h.Poll)
