@@ -91,6 +91,12 @@ func TestConsoleInBrowser(t *testing.T) {
 	if announced, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("live-status"))); err != nil || !strings.Contains(announced, "new patient") {
 		t.Errorf("arrival not announced to screen readers: %q %v", announced, err)
 	}
+	if title, err := chromedp.Run(ctx, chromedp.Title()); err != nil || !strings.HasPrefix(title, "(1) ") {
+		t.Errorf("the title does not count the waiting patient: %q %v", title, err)
+	}
+	if indicator, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("live-indicator"))); err != nil || !strings.Contains(indicator, "Live") {
+		t.Errorf("the page does not say it is live: %q %v", indicator, err)
+	}
 
 	// Open it, claim it, reply.
 	err = chromedp.Do(ctx,

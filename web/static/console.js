@@ -31,6 +31,22 @@
   setInterval(tick, 5000);
 
   var status = document.getElementById("live-status");
+  var indicator = document.getElementById("live-indicator");
+  // Nurses must know whether what they see is current.
+  function live(state) {
+    if (!indicator) return;
+    indicator.hidden = false;
+    indicator.className = "live-indicator " + state;
+    indicator.textContent = state === "on" ? "● Live" : state === "poll" ? "Reconnecting… refreshing every 5 s" : "Offline: reload the page";
+  }
+  // A tab in the background shows how many patients wait unclaimed in its title.
+  function countInTitle() {
+    var summary = document.getElementById("queue-summary");
+    if (!summary) return;
+    var n = parseInt(summary.getAttribute("data-unclaimed"), 10) || 0;
+    document.title = (n > 0 ? "(" + n + ") " : "") + document.title.replace(/^\(\d+\) /, "");
+  }
+  countInTitle();
   function announce(text) { if (status) status.textContent = text; }
 
   function get(url) {
@@ -62,6 +78,7 @@
           if (!before[tr.getAttribute("data-escalation")]) { tr.classList.add("arrived"); fresh++; }
         });
         if (fresh) announce(fresh === 1 ? "A new patient is waiting." : fresh + " new patients are waiting.");
+        countInTitle();
         tick();
       }).catch(function () {}).finally(function () {
         busy = false;
@@ -101,6 +118,7 @@
 
   var polling = null;
   function poll() {
+    live("poll");
     if (polling) return;
     polling = setInterval(function () { changed("*"); }, 5000);
   }
@@ -113,6 +131,7 @@
     if (opened) changed("*"); // reconnected: changes may have been missed
     opened = true;
     document.body.setAttribute("data-live", "1");
+    live("on");
   });
   es.addEventListener("escalation", function (ev) { changed(ev.data); });
   es.onerror = function () {
