@@ -21,6 +21,7 @@ import (
 
 	"github.com/clinictriage/assistant/channel"
 	"github.com/clinictriage/assistant/conversation"
+	"github.com/clinictriage/assistant/metrics"
 	"github.com/clinictriage/assistant/store"
 )
 
@@ -40,6 +41,7 @@ type Config struct {
 	// WhatsAppTemplate is the approved template sent, instead of a free-form message, to a patient
 	// whose last message is older than the 24-hour window ("" when none is configured).
 	WhatsAppTemplate string
+	Metrics          *metrics.Metrics // optional
 	Log              *slog.Logger
 	Now              func() time.Time
 }
@@ -163,6 +165,7 @@ func (w *Worker) deliver(ctx context.Context, job *river.Job[conversation.Delive
 	if perr.Permanent {
 		return w.fail(ctx, m, provider, perr)
 	}
+	w.count(provider, "retry")
 	if err := w.note(ctx, m.ID, perr); err != nil {
 		return err
 	}
@@ -250,6 +253,7 @@ func (w *Worker) load(ctx context.Context, id string) (outbound, error) {
 // markSent records the provider's acceptance, then applies any status that reached us before it (a
 // provider can report on a message faster than we record its id).
 func (w *Worker) markSent(ctx context.Context, m outbound, provider, providerID string) error {
+	w.count(provider, "sent")
 	// The message is out: recording it must not fail on the job's deadline, and is tried a few times,
 	// because a retry of the job would send it again (delivery is at least once, never at most once:
 	// a repeated message is better than a lost one).
@@ -301,7 +305,14 @@ func lockStatus(ctx context.Context, tx pgx.Tx, provider, providerID string) err
 	return err
 }
 
+func (w *Worker) count(provider, outcome string) {
+	if w.cfg.Metrics != nil {
+		w.cfg.Metrics.Deliveries.WithLabelValues(provider, outcome).Inc()
+	}
+}
+
 func (w *Worker) fail(ctx context.Context, m outbound, provider string, e *channel.Error) error {
+	w.count(provider, "failed")
 	_, err := w.cfg.Pool.Exec(ctx, `UPDATE messages SET delivery_state = 'failed', provider = $2, delivery_error_code = $3,
 		delivery_error = $4, delivery_updated_at = now() WHERE id = $1 AND delivery_state = 'queued'`, m.ID, provider, e.Code, e.Message)
 	return store.Classify("delivery: failed", err)

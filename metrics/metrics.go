@@ -33,6 +33,8 @@ type Metrics struct {
 	RedFlags          *prometheus.CounterVec // flag
 	Answers           *prometheus.CounterVec // outcome: extractive, model, extractive_fallback, low_confidence, declined
 	AnswerLatency     prometheus.Histogram
+	Deliveries        *prometheus.CounterVec // provider, outcome: sent, failed, retry
+	StatusReports     *prometheus.CounterVec // provider, state
 }
 
 // New registers the collectors, with Go runtime and process metrics, on a registry of their own.
@@ -92,10 +94,16 @@ func New() *Metrics {
 		AnswerLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "triage_kb_answer_seconds", Help: "Time to search the knowledge base and compose an answer.", Buckets: fast,
 		}),
+		Deliveries: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "triage_deliveries_total", Help: "Outbound sending attempts by provider and outcome (sent, failed for good, retry).",
+		}, []string{"provider", "outcome"}),
+		StatusReports: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "triage_delivery_statuses_total", Help: "New delivery statuses reported by the providers, by provider and state.",
+		}, []string{"provider", "state"}),
 	}
 	reg.MustRegister(m.HTTPRequests, m.HTTPDuration, m.MessagesIngested, m.MessagesLanguage,
 		m.LanguageDetection, m.Jobs, m.JobRun, m.JobQueueWait, m.RulesAssessment, m.Classifier, m.ModelLatency,
-		m.Assessments, m.Decisions, m.RedFlags, m.Answers, m.AnswerLatency)
+		m.Assessments, m.Decisions, m.RedFlags, m.Answers, m.AnswerLatency, m.Deliveries, m.StatusReports)
 	return m
 }
 

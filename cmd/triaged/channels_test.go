@@ -171,4 +171,23 @@ func TestWhatsAppEmergencyToNurseReply(t *testing.T) {
 		}
 	}
 	graph.waitFor(t, `"to":"+15555550123"`, "Stay on the line, an ambulance is on its way.")
+
+	// Operators see the sends and the statuses, by provider, never by patient.
+	metrics := scrape(t, base)
+	for _, want := range []string{`triage_deliveries_total{outcome="sent",provider="whatsapp_cloud"}`,
+		`triage_delivery_statuses_total{provider="whatsapp_cloud",state="delivered"} 1`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("metrics lack %s:\n%s", want, grepLines(metrics, "triage_deliver"))
+		}
+	}
+}
+
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -129,7 +129,9 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 		Route: triage.RouteConfig{EmergencyNumber: cfg.EmergencyNumber, SLA: escalations.SLA(), DefaultLanguage: cfg.DefaultLanguage},
 	}))
 
-	river.AddWorker(workers, delivery.NewWorker(deliveryConfig(cfg, pool, log.With("component", "delivery"))))
+	dcfg := deliveryConfig(cfg, pool, log.With("component", "delivery"))
+	dcfg.Metrics = m
+	river.AddWorker(workers, delivery.NewWorker(dcfg))
 
 	handler := api.New(api.Deps{
 		Pool:          pool,
@@ -142,7 +144,11 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, list
 	})
 	// The providers' webhooks: each answers 404 while its secrets are unset.
 	recordStatus := func(ctx context.Context, st channel.Status) (bool, error) {
-		return delivery.RecordStatus(ctx, pool, st)
+		fresh, err := delivery.RecordStatus(ctx, pool, st)
+		if fresh {
+			m.StatusReports.WithLabelValues(st.Provider, st.State).Inc()
+		}
+		return fresh, err
 	}
 	waCfg, twCfg := providers(cfg)
 	whatsapp.NewWebhook(waCfg, conversations, recordStatus, log.With("component", "whatsapp")).Register(handler)
