@@ -70,7 +70,21 @@ func sharedDir(t *testing.T) string {
 // for development: these figures guard against regressions; generalisation is tested on sentences
 // written for the tests (triage/rules_*_test.go).
 func TestRulesOnDevSetMeetGoals(t *testing.T) {
-	gold, err := ReadGoldFile(filepath.Join(sharedDir(t), "gold", "triage-dev.jsonl"))
+	rulesMeetGoals(t, filepath.Join(sharedDir(t), "gold", "triage-dev.jsonl"))
+}
+
+// The two sets written by separate sessions that saw neither the rules nor the dev set. Both were
+// blind at their first run (the figures are in the closing notes); the rules were then improved by
+// category, so they now guard against regressions rather than measure generalisation.
+func TestRulesOnFreshSetsMeetSafetyGoals(t *testing.T) {
+	for _, f := range []string{"triage-fresh.jsonl", "triage-fresh2.jsonl"} {
+		t.Run(f, func(t *testing.T) { rulesMeetGoals(t, filepath.Join("testdata", f)) })
+	}
+}
+
+func rulesMeetGoals(t *testing.T, path string) {
+	t.Helper()
+	gold, err := ReadGoldFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
