@@ -82,7 +82,17 @@ func TestRulesOnFreshSetsMeetSafetyGoals(t *testing.T) {
 	}
 }
 
-func rulesMeetGoals(t *testing.T, path string) {
+// The third blind set names emergencies outside the scale's list of red flags (meningitis and sepsis
+// signs), which the rules rate urgent; it holds the rules to what they reach on it now, so that no
+// change makes them worse.
+func TestRulesOnThirdFreshSetDoNotRegress(t *testing.T) {
+	m := rulesMetrics(t, filepath.Join("testdata", "triage-fresh3.jsonl"))
+	if m.EmergencyRecall < 0.84 || m.SelfHarmRecall < 0.87 || m.UrgentPlusRecall < 0.94 || m.OverTriageRate > 0.10 {
+		t.Errorf("regressed: %+v", m)
+	}
+}
+
+func rulesMetrics(t *testing.T, path string) Metrics {
 	t.Helper()
 	gold, err := ReadGoldFile(path)
 	if err != nil {
@@ -96,8 +106,12 @@ func rulesMeetGoals(t *testing.T, path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep := Triage(WithLanguage(d, a.Assess), gold, 4)
-	m := rep.Metrics
+	return Triage(WithLanguage(d, a.Assess), gold, 4).Metrics
+}
+
+func rulesMeetGoals(t *testing.T, path string) {
+	t.Helper()
+	m := rulesMetrics(t, path)
 	t.Logf("%+v", m)
 	for _, check := range []struct {
 		name string
