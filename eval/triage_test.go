@@ -82,12 +82,11 @@ func TestRulesOnFreshSetsMeetSafetyGoals(t *testing.T) {
 	}
 }
 
-// The third blind set names emergencies outside the scale's list of red flags (meningitis and sepsis
-// signs), which the rules rate urgent; it holds the rules to what they reach on it now, so that no
-// change makes them worse.
+// The third blind set holds the rules to what they reach on it now (short of the goals: a self-harm
+// message and an early ectopic pregnancy are still missed), so that no change makes them worse.
 func TestRulesOnThirdFreshSetDoNotRegress(t *testing.T) {
 	m := rulesMetrics(t, filepath.Join("testdata", "triage-fresh3.jsonl"))
-	if m.EmergencyRecall < 0.84 || m.SelfHarmRecall < 0.87 || m.UrgentPlusRecall < 0.94 || m.OverTriageRate > 0.10 {
+	if m.EmergencyRecall < 0.96 || m.SelfHarmRecall < 0.87 || m.UrgentPlusRecall < 0.96 || m.OverTriageRate > 0.10 {
 		t.Errorf("regressed: %+v", m)
 	}
 }

@@ -183,6 +183,11 @@ func reasonsFor(a Assessment, st State) []escalation.Reason {
 	for _, f := range a.RedFlags {
 		out = append(out, reason("red_flag:"+f.Name))
 	}
+	for _, c := range a.Rules.Cues {
+		if sign, ok := strings.CutPrefix(c, "emergency:"); ok {
+			out = append(out, reason("sign:"+sign))
+		}
+	}
 	if a.Urgency == Emergency || a.Urgency == Urgent {
 		out = append(out, reason("urgency:"+string(a.Urgency)))
 	}
@@ -270,6 +275,10 @@ func ReasonText(code string) string {
 		return "The model was unavailable; the rules alone could not clear the message."
 	case "negative_trend":
 		return "Negative messages in a row."
+	case "sign:meningitis":
+		return "Signs of meningitis: fever with a stiff neck, or a rash that does not fade under pressure."
+	case "sign:sepsis":
+		return "Signs of sepsis: an infection with new confusion, mottled skin, no urine or racing heart."
 	case "opted_out":
 		return "The patient has opted out of automated messages: the assistant sent nothing. Reply yourself if needed."
 	case "help_keyword":

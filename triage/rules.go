@@ -74,7 +74,12 @@ type Rules struct {
 }
 
 // kinds a rule file may use, besides the scope triggers.
-var ruleKinds = []string{"flag", "part", "answer", "urgent", "soon", "routine", "selfcare", "intent", "resolve", "worse", "except"}
+var ruleKinds = []string{"flag", "emergency", "part", "answer", "urgent", "soon", "routine", "selfcare", "intent", "resolve", "worse", "except"}
+
+// EmergencySigns are emergencies the rules know beyond TRIAGE-SCALE.md's red flags: threats to life
+// now that the scale's list does not name. They set the same floor as a red flag (the model cannot
+// lower them) without adding to the red flags the scale and the model share.
+var EmergencySigns = []string{"meningitis", "sepsis"}
 
 // compounds are red flags made of two parts, which may come from different messages.
 var compounds = []struct {
@@ -104,6 +109,10 @@ func NewRules() (*Rules, error) {
 		case "flag":
 			if !slices.Contains(RedFlags, rule.Name) {
 				return nil, fmt.Errorf("triage: rules: %s: %q is not a red flag of TRIAGE-SCALE.md", rule.Source, rule.Name)
+			}
+		case "emergency":
+			if !slices.Contains(EmergencySigns, rule.Name) {
+				return nil, fmt.Errorf("triage: rules: %s: %q is not an emergency sign (%s)", rule.Source, rule.Name, strings.Join(EmergencySigns, ", "))
 			}
 		case "intent":
 			if !slices.Contains(Intents, rule.Name) {
@@ -251,6 +260,9 @@ func (r *Rules) RunDoc(doc *lexicon.Doc, context []Turn, negative bool) RulesRes
 		res.Floor = Emergency
 	}
 	res.Urgency, res.Cues = estimate(res)
+	if res.Urgency == Emergency {
+		res.Floor = Emergency // an emergency sign, like a red flag, is not the model's to lower
+	}
 	res.Intent = intentOf(res)
 	res.Langs = langsOf(res.Findings)
 	return res
@@ -345,7 +357,7 @@ func estimate(res RulesResult) (Urgency, []string) {
 		}
 		return Emergency, cues
 	}
-	levels := map[string]Urgency{"urgent": Urgent, "soon": Soon, "routine": Routine, "selfcare": SelfCare}
+	levels := map[string]Urgency{"emergency": Emergency, "urgent": Urgent, "soon": Soon, "routine": Routine, "selfcare": SelfCare}
 	best := Urgency("")
 	for _, f := range res.Findings {
 		u, ok := levels[f.Kind]

@@ -156,3 +156,39 @@ func TestAskingForANurse(t *testing.T) {
 		}
 	}
 }
+
+// Meningitis and sepsis signs are emergencies though the scale's red flags do not name them; a
+// question about them, an old illness or a confusing leaflet is not.
+func TestEmergencySignsBeyondTheRedFlags(t *testing.T) {
+	checkRules(t, []ruleCase{
+		{text: "my son has a fever and a rash that doesnt fade when i press a glass on it", urgency: Emergency},
+		{text: "she has a stiff neck and a high temperature and keeps throwing up", urgency: Emergency},
+		{text: "mi hijo tiene fiebre y unas manchas que no se quitan al apretar con un vaso", urgency: Emergency},
+		{text: "ma fille a de la fièvre et la nuque raide, elle vomit", urgency: Emergency},
+		{text: "mein Mann hat eine Blasenentzündung und ist seit heute ganz verwirrt", urgency: Emergency},
+		{text: "minha mãe com infecção urinária está desorientada e não fez xixi hoje", urgency: Emergency},
+		{text: "what are the signs of meningitis in children?", max: Soon},
+		{text: "I had meningitis as a child, do I need a booster vaccine?", max: Routine},
+		{text: "I'm confused about how to take the antibiotics for my UTI", max: Soon},
+	})
+}
+
+// An emergency sign sets the floor, as a red flag does: a model that says less is not followed.
+func TestEmergencySignSetsTheFloor(t *testing.T) {
+	a := testAssessor(t)
+	got := a.Assess(Input{Text: "my son has a fever and a rash that doesnt fade when i press a glass on it", Lang: "en"})
+	if got.Floor != Emergency || len(got.RedFlags) != 0 {
+		t.Fatalf("floor %q, red flags %v", got.Floor, got.RedFlags)
+	}
+	if m := Merge(got, ModelResult{Urgency: Routine, Intent: IntentSymptom, Sentiment: "negative"}); m.Urgency != Emergency {
+		t.Fatalf("the model lowered an emergency sign to %s", m.Urgency)
+	}
+	// The patient is told to call the emergency number, and the nurse reads why.
+	d := Route(got, State{Language: "en"}, routeCfg)
+	if d.Reply == nil || d.Reply.Kind != ReplyEmergency || !hasReason(d.Reasons, "sign:meningitis") {
+		t.Fatalf("decision %+v", d)
+	}
+	if !strings.Contains(ReasonText("sign:meningitis"), "does not fade") {
+		t.Fatalf("reason %q", ReasonText("sign:meningitis"))
+	}
+}
