@@ -90,3 +90,26 @@ func TestTrend(t *testing.T) {
 		t.Errorf("negative run %d, want 2", tr.NegativeRun)
 	}
 }
+
+// Goodbyes, heights and garages read as self-harm only with what makes them so: thanks at the end of
+// care, an outing, a car warming up and a child who overslept are not.
+func TestGoodbyesAndPlacesAreNotSelfHarmAlone(t *testing.T) {
+	a := testAnalyzer(t)
+	for _, text := range []string{
+		"thanks for everything, see you at my appointment next week",
+		"thanks for everything, I wont be needing the appointment, I feel much better",
+		"I left the car running in the garage to warm it up, is that why I have a headache?",
+		"my son did not wake up for school, can he come in later?",
+		"we were on the bridge looking at the water on holiday, lovely",
+		"gracias por todo, ya no voy a necesitar la cita",
+		"obrigada por tudo, não vou precisar da consulta",
+		"merci pour tout, je n'aurai plus besoin du rendez-vous",
+		"danke für alles, sie brauchen mich nicht mehr anrufen, mir geht es gut",
+		"wir waren auf der brücke und haben aufs wasser geschaut, war schön",
+		"hab mir die tabletten für die woche zurechtgelegt",
+	} {
+		if got := a.Analyze(text); got.SelfHarm != "" {
+			t.Errorf("%q: self-harm %q (%+v)", text, got.SelfHarm, got.Evidence)
+		}
+	}
+}
