@@ -113,3 +113,19 @@ func TestGoodbyesAndPlacesAreNotSelfHarmAlone(t *testing.T) {
 		}
 	}
 }
+
+// Ordinary accidents and errands stay ordinary.
+func TestEverydayAccidentsAreNotSelfHarm(t *testing.T) {
+	a := testAnalyzer(t)
+	for _, text := range []string{
+		"sorry I'm late, the car is in the garage with the engine running to warm up",
+		"me corté con un cuchillo cocinando y no para de sangrar",
+		"comprei um remédio pra acabar com isso hoje, essa gripe não passa",
+		"j'ai écrit une lettre à mes parents pour leur anniversaire",
+		"ich stehe am gleis und warte auf den zug nach hause, komme später zum termin",
+	} {
+		if got := a.Analyze(text); got.SelfHarm != "" {
+			t.Errorf("%q: self-harm %q (%+v)", text, got.SelfHarm, got.Evidence)
+		}
+	}
+}
