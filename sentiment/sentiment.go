@@ -88,6 +88,10 @@ func checkRule(r *lexicon.Rule) error {
 			return fmt.Errorf("%s weight must be 1, 2 or 3", r.Kind)
 		}
 	case "boost":
+	case "crisis":
+		if !slices.Contains(CrisisSignals, r.Name) {
+			return fmt.Errorf("unknown crisis signal %q (one of %s)", r.Name, strings.Join(CrisisSignals, ", "))
+		}
 	case "distress":
 		if !slices.Contains(DistressFlags, r.Name) && r.Name != "self_harm_passive" && r.Name != "self_harm_active" {
 			return fmt.Errorf("unknown distress flag %q", r.Name)
@@ -99,6 +103,12 @@ func checkRule(r *lexicon.Rule) error {
 	}
 	return nil
 }
+
+// CrisisSignals are the kinds of sign that, two kinds together anywhere in one message, make an
+// active self-harm: the means at hand, finality, a farewell to the people left behind, and secrecy.
+// None alone is enough ("thank you for everything", "I bought rope"); together they are what people in
+// crisis write without naming it ("letters for the kids are on the table, I won't be here tomorrow").
+var CrisisSignals = []string{"means", "finality", "farewell", "secrecy"}
 
 // Analyze scores one message. Every language's lexicon runs on every message: patients mix
 // languages, and detection errs on short text.
@@ -122,6 +132,7 @@ func (a *Analyzer) AnalyzeDoc(doc *lexicon.Doc) Result {
 
 	var sum float64
 	found := map[string]bool{}
+	signals := map[string]lexicon.Match{}
 	var res Result
 	// The longest phrase wins where phrases overlap ("not good" over "good"; "so scared" over "scared").
 	taken := make([]bool, len(doc.Tokens))
@@ -153,6 +164,12 @@ func (a *Analyzer) AnalyzeDoc(doc *lexicon.Doc) Result {
 				w *= 0.3 // someone else's, or past, or hypothetical: it colours the message a little
 			}
 			sum += w
+		case "crisis":
+			if len(mods) == 0 {
+				if _, ok := signals[m.Rule.Name]; !ok {
+					signals[m.Rule.Name] = m
+				}
+			}
 		case "distress":
 			if len(mods) > 0 {
 				continue // "no I don't want to hurt myself", "as a teen I self-harmed"
@@ -171,6 +188,16 @@ func (a *Analyzer) AnalyzeDoc(doc *lexicon.Doc) Result {
 			found[flag] = true
 			res.Evidence = append(res.Evidence, Span{Flag: m.Rule.Name, Text: doc.Span(m.Start, m.End),
 				Start: doc.Tokens[m.Start].Start, End: doc.Tokens[m.End-1].End, Lang: m.Rule.Lang})
+		}
+	}
+	if len(signals) >= 2 {
+		res.SelfHarm = SelfHarmActive
+		found[SelfHarm] = true
+		for _, name := range CrisisSignals {
+			if m, ok := signals[name]; ok {
+				res.Evidence = append(res.Evidence, Span{Flag: "self_harm_active", Text: doc.Span(m.Start, m.End),
+					Start: doc.Tokens[m.Start].Start, End: doc.Tokens[m.End-1].End, Lang: m.Rule.Lang})
+			}
 		}
 	}
 	sum += punctuation(doc.Text, sum)

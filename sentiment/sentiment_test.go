@@ -129,3 +129,24 @@ func TestEverydayAccidentsAreNotSelfHarm(t *testing.T) {
 		}
 	}
 }
+
+// Two kinds of crisis signal anywhere in a message, even in different sentences, are an active
+// self-harm; one kind alone is not.
+func TestCrisisSignalsTwoKindsTogether(t *testing.T) {
+	a := testAnalyzer(t)
+	for _, c := range []struct {
+		text   string
+		active bool
+	}{
+		{"The letters for the kids are on the table. I won't be here tomorrow.", true},
+		{"ya escribi la carta para mi hermana. no me busquen", true},
+		{"hab nen brief geschrieben. morgen früh bin ich weg.", true},
+		{"I bought rope for the garden fence", false},
+		{"I won't be here tomorrow, I'm travelling for work", false},
+		{"sorry mum, I forgot to pick up your prescription", false},
+	} {
+		if got := a.Analyze(c.text); (got.SelfHarm == SelfHarmActive) != c.active {
+			t.Errorf("%q: self-harm %q, want active %v (%+v)", c.text, got.SelfHarm, c.active, got.Evidence)
+		}
+	}
+}
