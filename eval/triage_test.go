@@ -82,12 +82,22 @@ func TestRulesOnFreshSetsMeetSafetyGoals(t *testing.T) {
 	}
 }
 
-// The third blind set holds the rules to what they reach on it now (short of the goals: a self-harm
-// message and an early ectopic pregnancy are still missed), so that no change makes them worse.
-func TestRulesOnThirdFreshSetDoNotRegress(t *testing.T) {
-	m := rulesMetrics(t, filepath.Join("testdata", "triage-fresh3.jsonl"))
-	if m.EmergencyRecall < 0.96 || m.SelfHarmRecall < 0.87 || m.UrgentPlusRecall < 0.96 || m.OverTriageRate > 0.10 {
-		t.Errorf("regressed: %+v", m)
+// Two blind sets the rules do not yet meet the goals on are held to what the rules reach on them now
+// (fresh3: an early ectopic pregnancy and a relative's overdose are missed; fresh6: one emergency and
+// one self-harm missed, and pill storage for a journey read as an overdose), so that no change makes
+// them worse.
+func TestRulesOnFreshSetsDoNotRegress(t *testing.T) {
+	for _, c := range []struct {
+		file                              string
+		emergency, selfHarm, urgent, over float64
+	}{
+		{"triage-fresh3.jsonl", 0.96, 0.87, 0.96, 0.0},
+		{"triage-fresh6.jsonl", 0.96, 0.96, 0.97, 0.06},
+	} {
+		m := rulesMetrics(t, filepath.Join("testdata", c.file))
+		if m.EmergencyRecall < c.emergency || m.SelfHarmRecall < c.selfHarm || m.UrgentPlusRecall < c.urgent || m.OverTriageRate > c.over {
+			t.Errorf("%s regressed: %+v", c.file, m)
+		}
 	}
 }
 

@@ -105,10 +105,11 @@ func checkRule(r *lexicon.Rule) error {
 }
 
 // CrisisSignals are the kinds of sign that, two kinds together anywhere in one message, make an
-// active self-harm: the means at hand, finality, a farewell to the people left behind, and secrecy.
+// active self-harm: the means at hand, finality, a farewell to the people left behind, secrecy, and
+// affairs put in order (things given away, future appointments cancelled).
 // None alone is enough ("thank you for everything", "I bought rope"); together they are what people in
 // crisis write without naming it ("letters for the kids are on the table, I won't be here tomorrow").
-var CrisisSignals = []string{"means", "finality", "farewell", "secrecy"}
+var CrisisSignals = []string{"means", "finality", "farewell", "secrecy", "affairs"}
 
 // Analyze scores one message. Every language's lexicon runs on every message: patients mix
 // languages, and detection errs on short text.
@@ -132,7 +133,7 @@ func (a *Analyzer) AnalyzeDoc(doc *lexicon.Doc) Result {
 
 	var sum float64
 	found := map[string]bool{}
-	signals := map[string]lexicon.Match{}
+	signals := map[string][]lexicon.Match{}
 	var res Result
 	// The longest phrase wins where phrases overlap ("not good" over "good"; "so scared" over "scared").
 	taken := make([]bool, len(doc.Tokens))
@@ -166,9 +167,7 @@ func (a *Analyzer) AnalyzeDoc(doc *lexicon.Doc) Result {
 			sum += w
 		case "crisis":
 			if len(mods) == 0 {
-				if _, ok := signals[m.Rule.Name]; !ok {
-					signals[m.Rule.Name] = m
-				}
+				signals[m.Rule.Name] = append(signals[m.Rule.Name], m)
 			}
 		case "distress":
 			if len(mods) > 0 {
@@ -190,14 +189,12 @@ func (a *Analyzer) AnalyzeDoc(doc *lexicon.Doc) Result {
 				Start: doc.Tokens[m.Start].Start, End: doc.Tokens[m.End-1].End, Lang: m.Rule.Lang})
 		}
 	}
-	if len(signals) >= 2 {
+	if a, b, ok := twoSignals(signals); ok {
 		res.SelfHarm = SelfHarmActive
 		found[SelfHarm] = true
-		for _, name := range CrisisSignals {
-			if m, ok := signals[name]; ok {
-				res.Evidence = append(res.Evidence, Span{Flag: "self_harm_active", Text: doc.Span(m.Start, m.End),
-					Start: doc.Tokens[m.Start].Start, End: doc.Tokens[m.End-1].End, Lang: m.Rule.Lang})
-			}
+		for _, m := range []lexicon.Match{a, b} {
+			res.Evidence = append(res.Evidence, Span{Flag: "self_harm_active", Text: doc.Span(m.Start, m.End),
+				Start: doc.Tokens[m.Start].Start, End: doc.Tokens[m.End-1].End, Lang: m.Rule.Lang})
 		}
 	}
 	sum += punctuation(doc.Text, sum)
@@ -285,4 +282,21 @@ func mark(taken []bool, from, to int) {
 	for i := from; i < to; i++ {
 		taken[i] = true
 	}
+}
+
+// twoSignals finds crisis signals of two different kinds on words of their own: one phrase listed
+// under two kinds is still one sign.
+func twoSignals(signals map[string][]lexicon.Match) (lexicon.Match, lexicon.Match, bool) {
+	for i, k1 := range CrisisSignals {
+		for _, k2 := range CrisisSignals[i+1:] {
+			for _, a := range signals[k1] {
+				for _, b := range signals[k2] {
+					if a.End <= b.Start || b.End <= a.Start {
+						return a, b, true
+					}
+				}
+			}
+		}
+	}
+	return lexicon.Match{}, lexicon.Match{}, false
 }

@@ -150,3 +150,13 @@ func TestCrisisSignalsTwoKindsTogether(t *testing.T) {
 		}
 	}
 }
+
+// One phrase that two kinds list is one sign, not two.
+func TestOnePhraseIsOneCrisisSign(t *testing.T) {
+	a := testAnalyzer(t)
+	for _, text := range []string{"deixei tudo pago, até semana que vem", "ich hab meine alten sachen verschenkt"} {
+		if got := a.Analyze(text); got.SelfHarm != "" {
+			t.Errorf("%q: self-harm %q (%+v)", text, got.SelfHarm, got.Evidence)
+		}
+	}
+}
