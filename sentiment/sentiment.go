@@ -88,6 +88,12 @@ func checkRule(r *lexicon.Rule) error {
 			return fmt.Errorf("%s weight must be 1, 2 or 3", r.Kind)
 		}
 	case "boost":
+	case "except":
+		// Words that look like distress and are not ("a skipping rope"): they cancel the distress or
+		// crisis matches of that name they overlap.
+		if r.Name != "crisis" && r.Name != "self_harm_active" && r.Name != "self_harm_passive" && !slices.Contains(DistressFlags, r.Name) {
+			return fmt.Errorf("except: unknown name %q", r.Name)
+		}
 	case "crisis":
 		if !slices.Contains(CrisisSignals, r.Name) {
 			return fmt.Errorf("unknown crisis signal %q (one of %s)", r.Name, strings.Join(CrisisSignals, ", "))
@@ -131,6 +137,21 @@ func (a *Analyzer) AnalyzeDoc(doc *lexicon.Doc) Result {
 		}
 	}
 
+	var excepts []lexicon.Match
+	for _, m := range matches {
+		if m.Rule.Kind == "except" {
+			excepts = append(excepts, m)
+		}
+	}
+	excepted := func(m lexicon.Match, name string) bool {
+		for _, e := range excepts {
+			if e.Rule.Name == name && e.Start < m.End && m.Start < e.End {
+				return true
+			}
+		}
+		return false
+	}
+
 	var sum float64
 	found := map[string]bool{}
 	signals := map[string][]lexicon.Match{}
@@ -166,12 +187,12 @@ func (a *Analyzer) AnalyzeDoc(doc *lexicon.Doc) Result {
 			}
 			sum += w
 		case "crisis":
-			if len(mods) == 0 {
+			if len(mods) == 0 && !excepted(m, "crisis") {
 				signals[m.Rule.Name] = append(signals[m.Rule.Name], m)
 			}
 		case "distress":
-			if len(mods) > 0 {
-				continue // "no I don't want to hurt myself", "as a teen I self-harmed"
+			if len(mods) > 0 || excepted(m, m.Rule.Name) {
+				continue // "no I don't want to hurt myself", "as a teen I self-harmed", "a skipping rope"
 			}
 			flag := m.Rule.Name
 			switch flag {
