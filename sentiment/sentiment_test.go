@@ -123,6 +123,9 @@ func TestEverydayAccidentsAreNotSelfHarm(t *testing.T) {
 		"comprei um remédio pra acabar com isso hoje, essa gripe não passa",
 		"j'ai écrit une lettre à mes parents pour leur anniversaire",
 		"ich stehe am gleis und warte auf den zug nach hause, komme später zum termin",
+		"não aguento mais essa dor nas costas, obrigado por tudo doutora",
+		"ich stehe jeden tag um 6 auf, danke für alles",
+		"meine brücke beim zahnarzt ist locker, sagt meiner frau bitte bescheid dass ich später komme",
 	} {
 		if got := a.Analyze(text); got.SelfHarm != "" {
 			t.Errorf("%q: self-harm %q (%+v)", text, got.SelfHarm, got.Evidence)
