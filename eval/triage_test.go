@@ -85,7 +85,7 @@ func TestRulesOnFreshSetsMeetSafetyGoals(t *testing.T) {
 // Blind sets the rules do not yet meet every goal on are held to what the rules reach on them now
 // (fresh3: an early ectopic pregnancy and a relative's overdose are missed; fresh6: one emergency and
 // one self-harm missed, and pill storage for a journey read as an overdose; fresh7: a past febrile
-// seizure and a cousin bleeding abroad over-triaged), so that no change makes them
+// seizure and a cousin bleeding abroad over-triaged; fresh9: urgent cases read as within days), so that no change makes them
 // worse.
 func TestRulesOnFreshSetsDoNotRegress(t *testing.T) {
 	for _, c := range []struct {
@@ -95,6 +95,7 @@ func TestRulesOnFreshSetsDoNotRegress(t *testing.T) {
 		{"triage-fresh3.jsonl", 0.96, 0.87, 0.96, 0.0},
 		{"triage-fresh6.jsonl", 0.96, 0.96, 0.97, 0.06},
 		{"triage-fresh7.jsonl", 0.98, 0.98, 0.90, 0.06},
+		{"triage-fresh9.jsonl", 0.98, 0.98, 0.88, 0.0},
 	} {
 		m := rulesMetrics(t, filepath.Join("testdata", c.file))
 		if m.EmergencyRecall < c.emergency || m.SelfHarmRecall < c.selfHarm || m.UrgentPlusRecall < c.urgent || m.OverTriageRate > c.over {
