@@ -85,8 +85,8 @@ func TestRulesOnFreshSetsMeetSafetyGoals(t *testing.T) {
 // Blind sets the rules do not yet meet every goal on are held to what the rules reach on them now
 // (fresh3: an early ectopic pregnancy and a relative's overdose are missed; fresh6: one emergency and
 // one self-harm missed, and pill storage for a journey read as an overdose; fresh7: a past febrile
-// seizure and a cousin bleeding abroad over-triaged; fresh9: urgent cases read as within days), so that no change makes them
-// worse.
+// seizure and a cousin bleeding abroad over-triaged; fresh9: some urgent cases read as within days),
+// so that no change makes them worse.
 func TestRulesOnFreshSetsDoNotRegress(t *testing.T) {
 	for _, c := range []struct {
 		file                              string
