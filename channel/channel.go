@@ -7,7 +7,9 @@ package channel
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/clinictriage/assistant/conversation"
 )
@@ -60,6 +62,23 @@ func (e *Error) Error() string {
 		kind = "permanent"
 	}
 	return fmt.Sprintf("%s: %s error %s (HTTP %d): %s", e.Provider, kind, e.Code, e.Status, e.Message)
+}
+
+// Tidy gives a refusal the words nurses read: the HTTP status's text when the provider said
+// nothing, and at most 300 bytes of what it said, cut on a character boundary (the database stores
+// only valid UTF-8).
+func (e *Error) Tidy() *Error {
+	if e.Message == "" {
+		e.Message = http.StatusText(e.Status)
+	}
+	if len(e.Message) > 300 {
+		cut := 300
+		for cut > 0 && !utf8.RuneStart(e.Message[cut]) {
+			cut--
+		}
+		e.Message = e.Message[:cut]
+	}
+	return e
 }
 
 // Transient wraps a failure to reach a provider (network, timeout) as a temporary error.

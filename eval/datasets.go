@@ -109,20 +109,10 @@ func MedQuADRetrieval(ctx context.Context, s Searcher, pairs []MedQuADPair) (Ret
 			return r, err
 		}
 		want := nonID.ReplaceAllString(strings.ToLower(p.QID), "-")
-		r.Questions++
-		for i, h := range res.Hits {
-			if i == 0 && focus[h.DocID] == focus[want] {
-				r.TopicAt1++
-			}
-			if h.DocID == want {
-				if i == 0 {
-					r.HitAt1++
-				}
-				r.HitAt5++
-				r.MRR += 1 / float64(i+1)
-				break
-			}
+		if len(res.Hits) > 0 && focus[res.Hits[0].DocID] == focus[want] {
+			r.TopicAt1++
 		}
+		r.score(res.Hits, want)
 	}
 	n := float64(max(r.Questions, 1))
 	r.HitAt1, r.HitAt5, r.MRR, r.TopicAt1 = r.HitAt1/n, r.HitAt5/n, r.MRR/n, r.TopicAt1/n
@@ -190,19 +180,25 @@ func QSimRetrieval(ctx context.Context, s Searcher, pairs []QSimPair, lang strin
 		if err != nil {
 			return r, err
 		}
-		r.Questions++
-		for i, h := range res.Hits {
-			if h.DocID == ids[p.Q2] {
-				if i == 0 {
-					r.HitAt1++
-				}
-				r.HitAt5++
-				r.MRR += 1 / float64(i+1)
-				break
-			}
-		}
+		r.score(res.Hits, ids[p.Q2])
 	}
 	n := float64(max(r.Questions, 1))
 	r.HitAt1, r.HitAt5, r.MRR = r.HitAt1/n, r.HitAt5/n, r.MRR/n
 	return r, nil
+}
+
+// score counts one question whose right document is want, by where it stands in the hits (the
+// sums are divided by the number of questions at the end).
+func (r *RetrievalReport) score(hits []kb.Hit, want string) {
+	r.Questions++
+	for i, h := range hits {
+		if h.DocID == want {
+			if i == 0 {
+				r.HitAt1++
+			}
+			r.HitAt5++
+			r.MRR += 1 / float64(i+1)
+			return
+		}
+	}
 }

@@ -7,7 +7,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
+	"math"
 	"net"
 	"net/http"
 	"strings"
@@ -108,4 +110,24 @@ func Nonce() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// JSONRequest is a chat request for a versioned system prompt and one user message, answered at
+// temperature 0 with a JSON object that must follow schema (strict).
+func JSONRequest(model, system, user, schemaName string, schema json.Marshaler, maxTokens int) openai.ChatCompletionRequest {
+	return openai.ChatCompletionRequest{
+		Model: model,
+		Messages: []openai.ChatCompletionMessage{
+			{Role: openai.ChatMessageRoleSystem, Content: system},
+			{Role: openai.ChatMessageRoleUser, Content: user},
+		},
+		// go-openai drops a zero temperature from the request (omitempty), which servers read as
+		// their default of 1; the smallest positive float is sent instead and means 0.
+		Temperature:         math.SmallestNonzeroFloat32,
+		MaxCompletionTokens: maxTokens,
+		ResponseFormat: &openai.ChatCompletionResponseFormat{
+			Type:       openai.ChatCompletionResponseFormatTypeJSONSchema,
+			JSONSchema: &openai.ChatCompletionResponseFormatJSONSchema{Name: schemaName, Schema: schema, Strict: true},
+		},
+	}
 }

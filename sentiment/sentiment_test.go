@@ -94,8 +94,7 @@ func TestTrend(t *testing.T) {
 // Goodbyes, heights and garages read as self-harm only with what makes them so: thanks at the end of
 // care, an outing, a car warming up and a child who overslept are not.
 func TestGoodbyesAndPlacesAreNotSelfHarmAlone(t *testing.T) {
-	a := testAnalyzer(t)
-	for _, text := range []string{
+	notSelfHarm(t,
 		"thanks for everything, see you at my appointment next week",
 		"thanks for everything, I wont be needing the appointment, I feel much better",
 		"I left the car running in the garage to warm it up, is that why I have a headache?",
@@ -107,17 +106,12 @@ func TestGoodbyesAndPlacesAreNotSelfHarmAlone(t *testing.T) {
 		"danke für alles, sie brauchen mich nicht mehr anrufen, mir geht es gut",
 		"wir waren auf der brücke und haben aufs wasser geschaut, war schön",
 		"hab mir die tabletten für die woche zurechtgelegt",
-	} {
-		if got := a.Analyze(text); got.SelfHarm != "" {
-			t.Errorf("%q: self-harm %q (%+v)", text, got.SelfHarm, got.Evidence)
-		}
-	}
+	)
 }
 
 // Ordinary accidents and errands stay ordinary.
 func TestEverydayAccidentsAreNotSelfHarm(t *testing.T) {
-	a := testAnalyzer(t)
-	for _, text := range []string{
+	notSelfHarm(t,
 		"sorry I'm late, the car is in the garage with the engine running to warm up",
 		"me corté con un cuchillo cocinando y no para de sangrar",
 		"comprei um remédio pra acabar com isso hoje, essa gripe não passa",
@@ -126,11 +120,7 @@ func TestEverydayAccidentsAreNotSelfHarm(t *testing.T) {
 		"não aguento mais essa dor nas costas, obrigado por tudo doutora",
 		"ich stehe jeden tag um 6 auf, danke für alles",
 		"meine brücke beim zahnarzt ist locker, sagt meiner frau bitte bescheid dass ich später komme",
-	} {
-		if got := a.Analyze(text); got.SelfHarm != "" {
-			t.Errorf("%q: self-harm %q (%+v)", text, got.SelfHarm, got.Evidence)
-		}
-	}
+	)
 }
 
 // Two kinds of crisis signal anywhere in a message, even in different sentences, are an active
@@ -156,8 +146,14 @@ func TestCrisisSignalsTwoKindsTogether(t *testing.T) {
 
 // One phrase that two kinds list is one sign, not two.
 func TestOnePhraseIsOneCrisisSign(t *testing.T) {
+	notSelfHarm(t, "deixei tudo pago, até semana que vem", "ich hab meine alten sachen verschenkt")
+}
+
+// notSelfHarm checks that none of texts reads as self-harm.
+func notSelfHarm(t *testing.T, texts ...string) {
+	t.Helper()
 	a := testAnalyzer(t)
-	for _, text := range []string{"deixei tudo pago, até semana que vem", "ich hab meine alten sachen verschenkt"} {
+	for _, text := range texts {
 		if got := a.Analyze(text); got.SelfHarm != "" {
 			t.Errorf("%q: self-harm %q (%+v)", text, got.SelfHarm, got.Evidence)
 		}

@@ -189,14 +189,14 @@ func assessmentOf(a triage.StoredAssessment) assessmentView {
 
 // act runs an action on an escalation and shows its conversation again: after success by a
 // redirect (so that a reload does not repeat it), after a refusal with the reason and its status.
-func (s *server) act(c echo.Context, done string, fn func(ctx context.Context, a escalation.Actor, id string) error) error {
+func (s *server) act(c echo.Context, done string, fn func(ctx context.Context, a escalation.Actor, e escalation.Escalation) error) error {
 	ctx := c.Request().Context()
 	id := c.Param("id")
 	e, err := s.Escalations.Get(ctx, id)
 	if err != nil {
 		return err
 	}
-	if err := fn(ctx, actor(c), id); err != nil {
+	if err := fn(ctx, actor(c), e); err != nil {
 		status, msg := statusOf(err)
 		if status >= 500 {
 			return err
@@ -215,42 +215,42 @@ func (s *server) act(c echo.Context, done string, fn func(ctx context.Context, a
 }
 
 func (s *server) claim(c echo.Context) error {
-	return s.act(c, "claim", func(ctx context.Context, a escalation.Actor, id string) error {
-		_, err := s.Escalations.Claim(ctx, a, id)
+	return s.act(c, "claim", func(ctx context.Context, a escalation.Actor, e escalation.Escalation) error {
+		_, err := s.Escalations.Claim(ctx, a, e.ID)
 		return err
 	})
 }
 
 func (s *server) release(c echo.Context) error {
-	return s.act(c, "release", func(ctx context.Context, a escalation.Actor, id string) error {
-		_, err := s.Escalations.Release(ctx, a, id)
+	return s.act(c, "release", func(ctx context.Context, a escalation.Actor, e escalation.Escalation) error {
+		_, err := s.Escalations.Release(ctx, a, e.ID)
 		return err
 	})
 }
 
 func (s *server) note(c echo.Context) error {
-	return s.act(c, "note", func(ctx context.Context, a escalation.Actor, id string) error {
-		return s.Escalations.AddNote(ctx, a, id, c.FormValue("body"))
+	return s.act(c, "note", func(ctx context.Context, a escalation.Actor, e escalation.Escalation) error {
+		return s.Escalations.AddNote(ctx, a, e.ID, c.FormValue("body"))
 	})
 }
 
 func (s *server) priority(c echo.Context) error {
-	return s.act(c, "priority", func(ctx context.Context, a escalation.Actor, id string) error {
-		_, err := s.Escalations.Reprioritize(ctx, a, id, c.FormValue("level"), c.FormValue("reason"))
+	return s.act(c, "priority", func(ctx context.Context, a escalation.Actor, e escalation.Escalation) error {
+		_, err := s.Escalations.Reprioritize(ctx, a, e.ID, c.FormValue("level"), c.FormValue("reason"))
 		return err
 	})
 }
 
 func (s *server) resolve(c echo.Context) error {
-	return s.act(c, "resolve", func(ctx context.Context, a escalation.Actor, id string) error {
-		_, err := s.Escalations.Resolve(ctx, a, id, c.FormValue("outcome"), c.FormValue("note"))
+	return s.act(c, "resolve", func(ctx context.Context, a escalation.Actor, e escalation.Escalation) error {
+		_, err := s.Escalations.Resolve(ctx, a, e.ID, c.FormValue("outcome"), c.FormValue("note"))
 		return err
 	})
 }
 
 func (s *server) handBack(c echo.Context) error {
-	return s.act(c, "handback", func(ctx context.Context, a escalation.Actor, id string) error {
-		_, err := s.Escalations.HandBack(ctx, a, id, c.FormValue("note"))
+	return s.act(c, "handback", func(ctx context.Context, a escalation.Actor, e escalation.Escalation) error {
+		_, err := s.Escalations.HandBack(ctx, a, e.ID, c.FormValue("note"))
 		return err
 	})
 }
@@ -258,17 +258,13 @@ func (s *server) handBack(c echo.Context) error {
 // reply stores a nurse's message to the patient, queued for the patient's channel, after checking
 // in the same transaction that the nurse owns the conversation; the audit entry commits with it.
 func (s *server) reply(c echo.Context) error {
-	return s.act(c, "reply", func(ctx context.Context, a escalation.Actor, id string) error {
-		e, err := s.Escalations.Get(ctx, id)
-		if err != nil {
-			return err
-		}
-		err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+	return s.act(c, "reply", func(ctx context.Context, a escalation.Actor, e escalation.Escalation) error {
+		err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 			msgID, err := s.Conversations.AddNurseReplyTx(ctx, tx, e.ConversationID, a.ID, c.FormValue("text"))
 			if err != nil {
 				return err
 			}
-			_, err = s.Escalations.ReplyTx(ctx, tx, a, id, msgID)
+			_, err = s.Escalations.ReplyTx(ctx, tx, a, e.ID, msgID)
 			return err
 		})
 		return store.Classify("web: reply", err)

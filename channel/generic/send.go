@@ -71,6 +71,6 @@ func (s *Sender) Send(ctx context.Context, m channel.Message) (string, error) {
 	if status/100 == 2 {
 		return m.ID, nil
 	}
-	return "", &channel.Error{Provider: channel.API, Status: status, Code: "http_" + strconv.Itoa(status),
-		Message: http.StatusText(status), Permanent: !channel.Retryable(status), RetryAfter: retryAfter}
+	return "", (&channel.Error{Provider: channel.API, Status: status, Code: "http_" + strconv.Itoa(status),
+		Permanent: !channel.Retryable(status), RetryAfter: retryAfter}).Tidy()
 }

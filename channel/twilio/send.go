@@ -111,11 +111,5 @@ func (s *Sender) Send(ctx context.Context, m channel.Message) (string, error) {
 		e.Code = "http_" + strconv.Itoa(status)
 		e.Permanent = !channel.Retryable(status)
 	}
-	if e.Message == "" {
-		e.Message = http.StatusText(status)
-	}
-	if len(e.Message) > 300 {
-		e.Message = e.Message[:300]
-	}
-	return "", e
+	return "", e.Tidy()
 }

@@ -145,11 +145,5 @@ func classify(status int, body []byte, retryAfter time.Duration) error {
 		err.Code = "http_" + strconv.Itoa(status)
 		err.Permanent = !channel.Retryable(status)
 	}
-	if err.Message == "" {
-		err.Message = http.StatusText(status)
-	}
-	if len(err.Message) > 300 {
-		err.Message = err.Message[:300]
-	}
-	return err
+	return err.Tidy()
 }

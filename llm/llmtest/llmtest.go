@@ -96,24 +96,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	reply := b(n, req)
-	if reply.Delay > 0 {
-		select {
-		case <-time.After(reply.Delay):
-		case <-r.Context().Done():
-			return
-		}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if reply.Status != 0 && reply.Status != http.StatusOK {
-		w.WriteHeader(reply.Status)
-		if reply.Body == "" {
-			reply.Body = fmt.Sprintf(`{"error":{"message":"scripted failure %d","type":"server_error"}}`, reply.Status)
-		}
-		io.WriteString(w, reply.Body)
-		return
-	}
-	if reply.Body != "" {
-		io.WriteString(w, reply.Body)
+	if scripted(w, r, reply.Delay, reply.Status, reply.Body) {
 		return
 	}
 	finish := reply.Finish
@@ -209,24 +192,7 @@ func (s *Server) handleEmbeddings(w http.ResponseWriter, r *http.Request) {
 		b = BagOfWords(64)
 	}
 	reply := b(n, input)
-	if reply.Delay > 0 {
-		select {
-		case <-time.After(reply.Delay):
-		case <-r.Context().Done():
-			return
-		}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if reply.Status != 0 && reply.Status != http.StatusOK {
-		w.WriteHeader(reply.Status)
-		if reply.Body == "" {
-			reply.Body = fmt.Sprintf(`{"error":{"message":"scripted failure %d","type":"server_error"}}`, reply.Status)
-		}
-		io.WriteString(w, reply.Body)
-		return
-	}
-	if reply.Body != "" {
-		io.WriteString(w, reply.Body)
+	if scripted(w, r, reply.Delay, reply.Status, reply.Body) {
 		return
 	}
 	data := make([]map[string]any, len(reply.Vectors))
@@ -284,4 +250,30 @@ func UserContent(req openai.ChatCompletionRequest) string {
 		}
 	}
 	return ""
+}
+
+// scripted waits a reply's delay, then writes its failure status or its raw body. It reports whether
+// the response is complete (or the client has gone), so that only a normal reply is left to build.
+func scripted(w http.ResponseWriter, r *http.Request, delay time.Duration, status int, body string) bool {
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			return true
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if status != 0 && status != http.StatusOK {
+		w.WriteHeader(status)
+		if body == "" {
+			body = fmt.Sprintf(`{"error":{"message":"scripted failure %d","type":"server_error"}}`, status)
+		}
+		io.WriteString(w, body)
+		return true
+	}
+	if body != "" {
+		io.WriteString(w, body)
+		return true
+	}
+	return false
 }
